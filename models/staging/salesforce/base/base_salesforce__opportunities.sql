@@ -1,0 +1,73 @@
+{%- set raw_columns = customer_health.relation_columns(source('salesforce', 'opportunity')) -%}
+
+with source_rows as (
+
+    select * from {{ source('salesforce', 'opportunity') }}
+
+),
+
+accounts as (
+
+    select account_id from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+typed as (
+
+    select
+        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as opportunity_id,
+        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'account_id', 'string')) }} as account_id,
+        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'owner_id', 'string')) }} as owner_user_id,
+        {{ customer_health.source_column(raw_columns, 'name', 'string') }} as opportunity_name,
+        {{ customer_health.source_column(raw_columns, 'type', 'string') }} as raw_opportunity_type,
+        {{ customer_health.source_column(raw_columns, 'stage_name', 'string') }} as stage_name,
+        {{ customer_health.source_column(raw_columns, 'forecast_category', 'string') }} as forecast_category,
+        {{ customer_health.source_column(raw_columns, 'churn_reason_c', 'string') }} as churn_reason,
+        {{ customer_health.source_column(raw_columns, 'amount', 'numeric') }} as amount,
+        {{ customer_health.source_column(raw_columns, 'probability', 'numeric') }} as probability,
+        {{ customer_health.source_column(raw_columns, 'seats_c', 'integer') }} as seats,
+        {{ customer_health.source_column(raw_columns, 'contract_term_months_c', 'integer') }} as contract_term_months,
+        coalesce({{ customer_health.source_column(raw_columns, 'is_closed', 'boolean') }}, false) as is_closed,
+        coalesce({{ customer_health.source_column(raw_columns, 'is_won', 'boolean') }}, false) as is_won,
+        coalesce({{ customer_health.source_column(raw_columns, 'is_deleted', 'boolean') }}, false) as is_deleted,
+        coalesce({{ customer_health.source_column(raw_columns, '_fivetran_deleted', 'boolean') }}, false) as is_fivetran_deleted,
+        {{ customer_health.source_column(raw_columns, 'close_date', 'date') }} as close_date,
+        {{ customer_health.source_column(raw_columns, 'created_date', 'timestamp') }} as created_at,
+        {{ customer_health.source_column(raw_columns, 'last_modified_date', 'timestamp') }} as last_modified_at,
+        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+    from source_rows
+
+),
+
+ranked as (
+
+    select
+        typed.*,
+        row_number() over (
+            partition by typed.opportunity_id
+            order by typed.fivetran_synced_at desc, typed.last_modified_at desc
+        ) as load_rank
+    from typed
+
+),
+
+checked as (
+
+    select
+        ranked.*,
+        case
+            when ranked.opportunity_id is null then 'missing_key'
+            when ranked.load_rank > 1 then 'duplicate_load'
+            when ranked.is_deleted or ranked.is_fivetran_deleted then 'soft_deleted'
+            when ranked.created_at > {{ dbt.dateadd('hour', var('staging_future_tolerance_hours'), 'ranked.fivetran_synced_at') }}
+                then 'future_date'
+            when ranked.account_id is null then 'missing_account_id'
+            when accounts.account_id is null then 'orphan_account'
+        end as reject_reason
+    from ranked
+    left join accounts
+        on ranked.account_id = accounts.account_id
+
+)
+
+select * from checked

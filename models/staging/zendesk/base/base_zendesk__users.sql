@@ -1,0 +1,63 @@
+{%- set raw_columns = customer_health.relation_columns(source('zendesk', 'user')) -%}
+
+with source_rows as (
+
+    select * from {{ source('zendesk', 'user') }}
+
+),
+
+organizations as (
+
+    select organization_id from {{ ref('stg_zendesk__organizations') }}
+
+),
+
+typed as (
+
+    select
+        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as user_id,
+        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'organization_id', 'string')) }} as organization_id,
+        {{ customer_health.source_column(raw_columns, 'name', 'string') }} as user_name,
+        lower(trim({{ customer_health.source_column(raw_columns, 'email', 'string') }})) as email,
+        {{ customer_health.source_column(raw_columns, 'role', 'string') }} as raw_role,
+        coalesce({{ customer_health.source_column(raw_columns, 'active', 'boolean') }}, true) as is_active,
+        coalesce({{ customer_health.source_column(raw_columns, 'suspended', 'boolean') }}, false) as is_suspended,
+        coalesce({{ customer_health.source_column(raw_columns, '_fivetran_deleted', 'boolean') }}, false) as is_fivetran_deleted,
+        {{ customer_health.source_column(raw_columns, 'created_at', 'timestamp') }} as created_at,
+        {{ customer_health.source_column(raw_columns, 'updated_at', 'timestamp') }} as updated_at,
+        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+    from source_rows
+
+),
+
+ranked as (
+
+    select
+        typed.*,
+        row_number() over (
+            partition by typed.user_id
+            order by typed.fivetran_synced_at desc, typed.updated_at desc
+        ) as load_rank
+    from typed
+
+),
+
+checked as (
+
+    select
+        ranked.*,
+        case
+            when ranked.user_id is null then 'missing_key'
+            when ranked.load_rank > 1 then 'duplicate_load'
+            when ranked.is_fivetran_deleted then 'soft_deleted'
+            when ranked.created_at > {{ dbt.dateadd('hour', var('staging_future_tolerance_hours'), 'ranked.fivetran_synced_at') }}
+                then 'future_date'
+            when ranked.organization_id is not null and organizations.organization_id is null then 'orphan_organization'
+        end as reject_reason
+    from ranked
+    left join organizations
+        on ranked.organization_id = organizations.organization_id
+
+)
+
+select * from checked

@@ -1,0 +1,91 @@
+"""Shared pytest fixtures: demo worlds in temporary DuckDB files and a dbt runner."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_world.py"
+
+# Small enough for a quick suite, large enough for every code path (segments,
+# churn, traps, dirty rows).
+SMALL_WORLD_ACCOUNTS = 300
+
+
+@dataclass
+class DbtProject:
+    """A dbt invocation context bound to one warehouse file."""
+
+    db_path: Path
+    work_dir: Path
+
+    def run(self, *args: str, vars: dict | None = None, expect_success: bool = True) -> dbtRunnerResult:
+        cli = [
+            *args,
+            "--project-dir", str(PROJECT_DIR),
+            "--profiles-dir", str(PROJECT_DIR),
+            "--target-path", str(self.work_dir / "target"),
+            "--log-path", str(self.work_dir / "logs"),
+        ]
+        if vars:
+            cli += ["--vars", json.dumps(vars)]
+        previous = os.environ.get("CUSTOMER_HEALTH_DB")
+        os.environ["CUSTOMER_HEALTH_DB"] = str(self.db_path)
+        try:
+            result = dbtRunner().invoke(cli)
+        finally:
+            if previous is None:
+                os.environ.pop("CUSTOMER_HEALTH_DB", None)
+            else:
+                os.environ["CUSTOMER_HEALTH_DB"] = previous
+        if expect_success and not result.success:
+            failures = []
+            if result.result is not None and hasattr(result.result, "results"):
+                failures = [
+                    f"{r.node.unique_id}: {r.status} {r.message}"
+                    for r in result.result.results
+                    if str(r.status) not in ("success", "pass")
+                ]
+            raise AssertionError(
+                f"dbt {' '.join(args)} failed: {result.exception}\n" + "\n".join(failures[:30])
+            )
+        return result
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(self.db_path), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def scalar(self, sql: str, params: list | None = None):
+        return self.query(sql, params)[0][0]
+
+
+def generate_world(db_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the demo-world generator CLI into db_path."""
+    return subprocess.run(
+        [sys.executable, str(GENERATOR), "--db", str(db_path), *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+    )
+
+
+@pytest.fixture(scope="session")
+def dirty_world(tmp_path_factory) -> DbtProject:
+    """A small demo world with injected bad rows, fully built by `dbt build`."""
+    work = tmp_path_factory.mktemp("dirty_world")
+    project = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
+    generate_world(project.db_path, "--accounts", str(SMALL_WORLD_ACCOUNTS), "--dirty")
+    project.run("build")
+    return project
