@@ -1,0 +1,24 @@
+{#- Product activity per account and day (only days with activity). -#}
+
+with mapped_events as (
+
+    select * from {{ ref('int_product_events_mapped_to_accounts') }}
+
+),
+
+aggregated as (
+
+    select
+        account_id,
+        occurred_on as date_day,
+        count(*) as product_events,
+        sum(case when is_core_workflow then 1 else 0 end) as core_workflow_completions,
+        count(distinct user_id) as active_users
+    from mapped_events
+    group by
+        account_id,
+        occurred_on
+
+)
+
+select * from aggregated

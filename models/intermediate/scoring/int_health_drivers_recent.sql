@@ -1,0 +1,91 @@
+{#-
+    The score of each account-day decomposed into per-signal contributions,
+    for the most recent health_drivers_days scored days (the full daily
+    history of signals stays wide in int_signals_normalized):
+      weight              configured effective weight of the signal (scorecard)
+      renormalized_weight share of the observed weight (0 unless observed), x 100
+      contribution        points the signal adds to the score; they sum to the score
+      points_lost         points the signal keeps the score below 100
+      delta_30d           contribution now minus 30 days earlier
+-#}
+
+{%- set config = customer_health.health_config() %}
+{%- set lookback_days = config.drivers_days + 30 %}
+
+with calendar as (
+
+    select as_of_date from {{ ref('int_scoring_calendar') }}
+    where is_as_of_date
+
+),
+
+scored as (
+
+    select scored.*
+    from {{ ref('int_health_scored') }} as scored
+    cross join calendar
+    where scored.date_day > {{ dbt.dateadd('day', -lookback_days, 'calendar.as_of_date') }}
+
+),
+
+unpivoted as (
+
+    {%- for name, settings in config.signals.items() %}
+    {%- if not loop.first %}
+
+    union all
+    {% endif %}
+    select
+        account_id,
+        date_day,
+        '{{ name }}' as signal_name,
+        '{{ settings.group }}' as signal_group,
+        {{ name }}__status as signal_status,
+        cast({{ name }}__raw as {{ dbt.type_float() }}) as raw_value,
+        {{ name }}__normalized as normalized_value,
+        {{ name }}__weight as weight,
+        observed_weight,
+        health_score
+    from scored
+    {%- endfor %}
+
+),
+
+contributions as (
+
+    select
+        account_id,
+        date_day,
+        signal_name,
+        signal_group,
+        signal_status,
+        raw_value,
+        normalized_value,
+        weight,
+        case when signal_status = 'observed' and observed_weight > 0
+            then 100.0 * weight / observed_weight else 0 end as renormalized_weight,
+        case when signal_status = 'observed' and observed_weight > 0
+            then weight * normalized_value / observed_weight else 0 end as contribution,
+        case when signal_status = 'observed' and observed_weight > 0
+            then weight * (100 - normalized_value) / observed_weight else 0 end as points_lost,
+        health_score
+    from unpivoted
+
+),
+
+with_delta as (
+
+    select
+        current_day.*,
+        current_day.contribution - earlier_day.contribution as delta_30d
+    from contributions as current_day
+    left join contributions as earlier_day
+        on current_day.account_id = earlier_day.account_id
+        and current_day.signal_name = earlier_day.signal_name
+        and earlier_day.date_day = {{ dbt.dateadd('day', -30, 'current_day.date_day') }}
+    cross join calendar
+    where current_day.date_day > {{ dbt.dateadd('day', -config.drivers_days, 'calendar.as_of_date') }}
+
+)
+
+select * from with_delta

@@ -1,0 +1,110 @@
+{#-
+    The health score of every account on every scored day, before manual
+    overrides:
+      scorecard      first configured scorecard whose applies_to matches, else default
+      weight         the scorecard's effective weight of each signal (sums to 100)
+      health_score   sum(weight x normalized) / sum(weight) over observed signals,
+                     i.e. the weights renormalize over what is known
+      coverage_pct   observed weight / applicable weight x 100
+      health_tier    insufficient_data below the minimum coverage; else red /
+                     yellow / green by the configured thresholds
+-#}
+
+{%- set config = customer_health.health_config() %}
+
+with normalized as (
+
+    select * from {{ ref('int_signals_normalized') }}
+    where is_scored_day
+
+),
+
+with_scorecard as (
+
+    select
+        normalized.*,
+        case
+            {%- for card in config.scorecards if card.name != 'default' %}
+            when 1 = 1
+                {%- if card.applies_to.get('segments') %}
+                and segment in ('{{ card.applies_to.segments | join("', '") }}')
+                {%- endif %}
+                {%- if card.applies_to.get('coverage_models') %}
+                and coverage_model in ('{{ card.applies_to.coverage_models | join("', '") }}')
+                {%- endif %}
+                {%- if card.applies_to.get('min_tenure_days') is not none %}
+                and tenure_days >= {{ card.applies_to.min_tenure_days }}
+                {%- endif %}
+                {%- if card.applies_to.get('max_tenure_days') is not none %}
+                and tenure_days <= {{ card.applies_to.max_tenure_days }}
+                {%- endif %}
+                then '{{ card.name }}'
+            {%- endfor %}
+            else 'default'
+        end as scorecard
+    from normalized
+
+),
+
+weighted as (
+
+    select
+        with_scorecard.*
+        {%- for name in config.signals.keys() %},
+        case scorecard
+            {%- for card in config.scorecards if card.name != 'default' %}
+            when '{{ card.name }}' then {{ card.weights[name] }}
+            {%- endfor %}
+            else {{ (config.scorecards | selectattr('name', 'equalto', 'default') | first).weights[name] }}
+        end as {{ name }}__weight
+        {%- endfor %}
+    from with_scorecard
+
+),
+
+totals as (
+
+    select
+        weighted.*,
+        0
+        {%- for name in config.signals.keys() %}
+        + case when {{ name }}__status = 'observed' then {{ name }}__weight else 0 end
+        {%- endfor %} as observed_weight,
+        0
+        {%- for name in config.signals.keys() %}
+        + case when {{ name }}__status <> 'not_applicable' then {{ name }}__weight else 0 end
+        {%- endfor %} as applicable_weight,
+        0
+        {%- for name in config.signals.keys() %}
+        + case when {{ name }}__status = 'observed' then {{ name }}__weight * {{ name }}__normalized else 0 end
+        {%- endfor %} as weighted_points
+    from weighted
+
+),
+
+scored as (
+
+    select
+        totals.*,
+        case when observed_weight > 0 then weighted_points / observed_weight end as health_score,
+        case when applicable_weight > 0 then 100.0 * observed_weight / applicable_weight else 0 end as coverage_pct
+    from totals
+
+),
+
+tiered as (
+
+    select
+        scored.*,
+        case
+            when health_score is null or coverage_pct < {{ config.min_coverage_pct }} then 'insufficient_data'
+            when health_score < {{ config.tiers.red_below }} then 'red'
+            when health_score > {{ config.tiers.green_above }} then 'green'
+            else 'yellow'
+        end as health_tier,
+        '{{ customer_health.health_config_version() }}' as config_version
+    from scored
+
+)
+
+select * from tiered

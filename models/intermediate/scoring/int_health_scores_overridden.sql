@@ -1,0 +1,101 @@
+{#-
+    Scores after governed manual overrides (seed health_overrides). An
+    override applies from starts_on to expires_on inclusive; when several
+    apply, the one that started last wins. An override may set the score, the
+    tier, or both; a score override without a tier takes the tier its score
+    falls in. The computed score and tier stay alongside.
+-#}
+
+{%- set config = customer_health.health_config() %}
+
+with scored as (
+
+    select
+        account_id,
+        date_day,
+        segment,
+        coverage_model,
+        tenure_days,
+        scorecard,
+        licensed_seats,
+        next_renewal_on,
+        health_score,
+        health_tier,
+        coverage_pct,
+        observed_weight,
+        applicable_weight,
+        is_as_of_date,
+        config_version
+    from {{ ref('int_health_scored') }}
+
+),
+
+overrides as (
+
+    select * from {{ ref('health_overrides') }}
+
+),
+
+matching_overrides as (
+
+    select
+        scored.account_id,
+        scored.date_day,
+        overrides.override_tier,
+        overrides.override_score,
+        overrides.reason,
+        overrides.owner,
+        overrides.starts_on,
+        overrides.expires_on,
+        row_number() over (
+            partition by scored.account_id, scored.date_day
+            order by overrides.starts_on desc, overrides.expires_on desc
+        ) as override_rank
+    from scored
+    inner join overrides
+        on scored.account_id = overrides.account_id
+        and scored.date_day >= overrides.starts_on
+        and scored.date_day <= overrides.expires_on
+
+),
+
+applied as (
+
+    select
+        scored.account_id,
+        scored.date_day,
+        scored.segment,
+        scored.coverage_model,
+        scored.tenure_days,
+        scored.scorecard,
+        scored.licensed_seats,
+        scored.next_renewal_on,
+        coalesce(matching_overrides.override_score, scored.health_score) as health_score,
+        case
+            when matching_overrides.override_tier is not null then matching_overrides.override_tier
+            when matching_overrides.override_score is not null then
+                case
+                    when matching_overrides.override_score < {{ config.tiers.red_below }} then 'red'
+                    when matching_overrides.override_score > {{ config.tiers.green_above }} then 'green'
+                    else 'yellow'
+                end
+            else scored.health_tier
+        end as health_tier,
+        scored.coverage_pct,
+        scored.health_score as computed_health_score,
+        scored.health_tier as computed_health_tier,
+        matching_overrides.account_id is not null as is_overridden,
+        matching_overrides.reason as override_reason,
+        matching_overrides.owner as override_owner,
+        matching_overrides.expires_on as override_expires_on,
+        scored.is_as_of_date,
+        scored.config_version
+    from scored
+    left join matching_overrides
+        on scored.account_id = matching_overrides.account_id
+        and scored.date_day = matching_overrides.date_day
+        and matching_overrides.override_rank = 1
+
+)
+
+select * from applied

@@ -1,0 +1,83 @@
+{#-
+    Each signal's status and 0-100 value for every account and day, per the
+    health_signals configuration. Status:
+      not_applicable  the signal does not apply to the account (applies_to)
+      missing         no value is known (no data source for the account yet)
+      stale           the value is older than the signal's freshness_days
+      observed        the value counts toward the score
+    Only observed signals get a normalized value.
+-#}
+
+{%- set config = customer_health.health_config() %}
+
+with signals as (
+
+    select * from {{ ref('int_account_signals_daily') }}
+
+),
+
+with_status as (
+
+    select
+        account_id,
+        date_day,
+        segment,
+        coverage_model,
+        tenure_days,
+        is_scored_day,
+        is_as_of_date,
+        licensed_seats,
+        next_renewal_on
+        {%- for name, settings in config.signals.items() %},
+        {{ name }} as {{ name }}__raw,
+        case
+            {%- set rules = settings.applies_to %}
+            {%- if rules.get('segments') %}
+            when segment not in ('{{ rules.segments | join("', '") }}') then 'not_applicable'
+            {%- endif %}
+            {%- if rules.get('coverage_models') %}
+            when coverage_model not in ('{{ rules.coverage_models | join("', '") }}') then 'not_applicable'
+            {%- endif %}
+            {%- if rules.get('min_tenure_days') is not none %}
+            when tenure_days < {{ rules.min_tenure_days }} then 'not_applicable'
+            {%- endif %}
+            {%- if rules.get('max_tenure_days') is not none %}
+            when tenure_days > {{ rules.max_tenure_days }} then 'not_applicable'
+            {%- endif %}
+            when {{ name }} is null then 'missing'
+            {%- if settings.freshness_days is not none %}
+            when {{ name }}__observed_on is null
+                or {{ name }}__observed_on < {{ dbt.dateadd('day', -settings.freshness_days, 'date_day') }} then 'stale'
+            {%- endif %}
+            else 'observed'
+        end as {{ name }}__status
+        {%- endfor %}
+    from signals
+
+),
+
+normalized as (
+
+    select
+        with_status.*
+        {%- for name, settings in config.signals.items() %},
+        case when {{ name }}__status = 'observed' then
+            {%- if settings.method == 'percentile' %}
+            {#- mid-rank percentile among observed accounts of the same segment on the same day -#}
+            {%- set peers = 'partition by date_day, segment, ' ~ name ~ '__status' %}
+            {%- set percentile = '100.0 * ((rank() over (' ~ peers ~ ' order by ' ~ name ~ '__raw) - 1) + 0.5 * count(*) over (' ~ peers ~ ', ' ~ name ~ '__raw)) / count(*) over (' ~ peers ~ ')' %}
+            {%- if settings.higher_is_better %}
+            {{ percentile }}
+            {%- else %}
+            100.0 - {{ percentile }}
+            {%- endif %}
+            {%- else %}
+            {{ customer_health.normalize_signal(name ~ '__raw', settings) }}
+            {%- endif %}
+        end as {{ name }}__normalized
+        {%- endfor %}
+    from with_status
+
+)
+
+select * from normalized

@@ -1,0 +1,133 @@
+{#-
+    Support measures per account and day: tickets and escalations in the
+    activity window and the window before, and CSAT ratings received in the
+    quality window. A CSAT rating counts on the day it was given (strictly
+    point in time). Null when the account has no support organization.
+-#}
+
+{%- set windows = customer_health.health_config().windows %}
+
+with account_days as (
+
+    select
+        account_id,
+        date_day,
+        spine_day_number
+    from {{ ref('int_account_days') }}
+
+),
+
+mapped_tickets as (
+
+    select * from {{ ref('int_support_tickets_mapped_to_accounts') }}
+    where account_id is not null
+
+),
+
+ratings as (
+
+    select
+        ticket_id,
+        lower(field_value) as rating,
+        cast(changed_at as date) as rated_on
+    from {{ ref('stg_zendesk__ticket_field_history') }}
+    where field_name = 'satisfaction_score'
+        and lower(field_value) in ('good', 'bad')
+
+),
+
+accounts_with_support as (
+
+    select distinct account_id
+    from {{ ref('int_account_identity_map') }}
+    where source_system = 'zendesk'
+        and source_entity = 'organization'
+        and is_matched
+
+),
+
+daily_tickets as (
+
+    select
+        account_id,
+        created_on as date_day,
+        count(*) as tickets_opened,
+        sum(case when is_escalated then 1 else 0 end) as escalated_tickets_opened
+    from mapped_tickets
+    group by
+        account_id,
+        created_on
+
+),
+
+daily_ratings as (
+
+    select
+        mapped_tickets.account_id,
+        ratings.rated_on as date_day,
+        sum(case when ratings.rating = 'good' then 1 else 0 end) as good_ratings,
+        sum(case when ratings.rating = 'bad' then 1 else 0 end) as bad_ratings
+    from ratings
+    inner join mapped_tickets
+        on ratings.ticket_id = mapped_tickets.ticket_id
+    group by
+        mapped_tickets.account_id,
+        ratings.rated_on
+
+),
+
+spined as (
+
+    select
+        account_days.account_id,
+        account_days.date_day,
+        account_days.spine_day_number,
+        coalesce(daily_tickets.tickets_opened, 0) as tickets_opened,
+        coalesce(daily_tickets.escalated_tickets_opened, 0) as escalated_tickets_opened,
+        coalesce(daily_ratings.good_ratings, 0) as good_ratings,
+        coalesce(daily_ratings.bad_ratings, 0) as bad_ratings,
+        accounts_with_support.account_id is not null as has_support_organization
+    from account_days
+    left join daily_tickets
+        on account_days.account_id = daily_tickets.account_id
+        and account_days.date_day = daily_tickets.date_day
+    left join daily_ratings
+        on account_days.account_id = daily_ratings.account_id
+        and account_days.date_day = daily_ratings.date_day
+    left join accounts_with_support
+        on account_days.account_id = accounts_with_support.account_id
+
+),
+
+windowed as (
+
+    select
+        account_id,
+        date_day,
+        has_support_organization,
+        spine_day_number >= {{ 2 * windows.activity_days }} as has_full_trend_history,
+        sum(tickets_opened) over (
+            partition by account_id order by date_day
+            rows between {{ windows.activity_days - 1 }} preceding and current row
+        ) as tickets_in_window,
+        sum(tickets_opened) over (
+            partition by account_id order by date_day
+            rows between {{ 2 * windows.activity_days - 1 }} preceding and {{ windows.activity_days }} preceding
+        ) as tickets_prior_window,
+        sum(escalated_tickets_opened) over (
+            partition by account_id order by date_day
+            rows between {{ windows.activity_days - 1 }} preceding and current row
+        ) as escalated_tickets_in_window,
+        sum(good_ratings) over (
+            partition by account_id order by date_day
+            rows between {{ windows.quality_days - 1 }} preceding and current row
+        ) as good_ratings_in_quality_window,
+        sum(bad_ratings) over (
+            partition by account_id order by date_day
+            rows between {{ windows.quality_days - 1 }} preceding and current row
+        ) as bad_ratings_in_quality_window
+    from spined
+
+)
+
+select * from windowed

@@ -1,0 +1,130 @@
+{#-
+    Public contract: one row per active customer account for the latest day.
+    Score, tier, coverage and trend, the signals that drive the score most in
+    each direction, override status, and the CRM context a CSM needs.
+-#}
+
+{%- set config = customer_health.health_config() %}
+
+with scores as (
+
+    select * from {{ ref('int_health_scores_overridden') }}
+
+),
+
+drivers as (
+
+    select * from {{ ref('int_health_drivers_recent') }}
+
+),
+
+crm_accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+crm_users as (
+
+    select * from {{ ref('stg_salesforce__users') }}
+
+),
+
+latest_scores as (
+
+    select * from scores
+    where is_as_of_date
+
+),
+
+scores_30_days_earlier as (
+
+    select
+        scores.account_id,
+        scores.health_score
+    from scores
+    inner join latest_scores
+        on scores.account_id = latest_scores.account_id
+        and scores.date_day = {{ dbt.dateadd('day', -30, 'latest_scores.date_day') }}
+
+),
+
+ranked_drivers as (
+
+    select
+        drivers.account_id,
+        drivers.signal_name,
+        row_number() over (
+            partition by drivers.account_id
+            order by drivers.points_lost desc, drivers.signal_name
+        ) as risk_rank,
+        row_number() over (
+            partition by drivers.account_id
+            order by drivers.contribution desc, drivers.signal_name
+        ) as strength_rank
+    from drivers
+    inner join latest_scores
+        on drivers.account_id = latest_scores.account_id
+        and drivers.date_day = latest_scores.date_day
+    where drivers.signal_status = 'observed'
+        and drivers.weight > 0
+
+),
+
+top_drivers as (
+
+    select
+        account_id,
+        max(case when risk_rank = 1 then signal_name end) as top_risk_driver,
+        max(case when strength_rank = 1 then signal_name end) as top_strength_driver
+    from ranked_drivers
+    group by account_id
+
+),
+
+final as (
+
+    select
+        latest_scores.account_id,
+        crm_accounts.account_name,
+        latest_scores.segment,
+        latest_scores.coverage_model,
+        latest_scores.scorecard,
+        latest_scores.date_day as score_date,
+        round(cast(latest_scores.health_score as {{ dbt.type_numeric() }}), 2) as health_score,
+        latest_scores.health_tier,
+        round(cast(latest_scores.coverage_pct as {{ dbt.type_numeric() }}), 1) as coverage_pct,
+        round(cast(latest_scores.health_score - scores_30_days_earlier.health_score as {{ dbt.type_numeric() }}), 2) as score_change_30d,
+        case
+            when scores_30_days_earlier.health_score is null or latest_scores.health_score is null then null
+            when latest_scores.health_score - scores_30_days_earlier.health_score > {{ config.trend_flat_points }} then 'up'
+            when latest_scores.health_score - scores_30_days_earlier.health_score < -{{ config.trend_flat_points }} then 'down'
+            else 'flat'
+        end as trend,
+        top_drivers.top_risk_driver,
+        top_drivers.top_strength_driver,
+        round(cast(latest_scores.computed_health_score as {{ dbt.type_numeric() }}), 2) as computed_health_score,
+        latest_scores.computed_health_tier,
+        latest_scores.is_overridden,
+        latest_scores.override_reason,
+        latest_scores.override_owner,
+        latest_scores.override_expires_on,
+        latest_scores.next_renewal_on as renewal_date,
+        crm_accounts.arr,
+        latest_scores.licensed_seats,
+        crm_accounts.owner_user_id as csm_owner_id,
+        crm_users.user_name as csm_owner_name,
+        latest_scores.config_version
+    from latest_scores
+    inner join crm_accounts
+        on latest_scores.account_id = crm_accounts.account_id
+    left join crm_users
+        on crm_accounts.owner_user_id = crm_users.user_id
+    left join scores_30_days_earlier
+        on latest_scores.account_id = scores_30_days_earlier.account_id
+    left join top_drivers
+        on latest_scores.account_id = top_drivers.account_id
+
+)
+
+select * from final

@@ -1,0 +1,32 @@
+{#-
+    Public contract: why each account scores what it does. One row per
+    account, scored day (the most recent health_drivers_days days) and signal;
+    the contributions of an account-day sum to its computed health score.
+-#}
+
+with drivers as (
+
+    select * from {{ ref('int_health_drivers_recent') }}
+
+),
+
+final as (
+
+    select
+        account_id,
+        date_day as score_date,
+        signal_name,
+        signal_group,
+        signal_status,
+        raw_value,
+        normalized_value,
+        weight,
+        renormalized_weight,
+        contribution,
+        points_lost,
+        delta_30d
+    from drivers
+
+)
+
+select * from final

@@ -1,0 +1,108 @@
+"""Bad scoring configuration fails when the project compiles, naming the key to fix."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from conftest import PROJECT_DIR, DbtProject
+
+PROJECT_VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+
+
+def scorecards_with(path: list[str], value):
+    cards = copy.deepcopy(PROJECT_VARS["health_scorecards"])
+    node = cards
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+    return cards
+
+
+def parse_error(project: DbtProject, vars: dict) -> str:
+    result = project.run("parse", vars=vars, expect_success=False)
+    assert not result.success, f"dbt parse accepted a bad configuration: {vars}"
+    return str(result.exception)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> DbtProject:
+    work = tmp_path_factory.mktemp("config")
+    return DbtProject(db_path=work / "unused.duckdb", work_dir=work)
+
+
+def test_default_configuration_parses(project):
+    assert project.run("parse").success
+
+
+@pytest.mark.parametrize(
+    ("vars", "expected_fragments"),
+    [
+        pytest.param(
+            {"health_scorecards": scorecards_with(["enterprise", "group_weights", "relationship"], -5)},
+            ["health_scorecards.enterprise.group_weights.relationship", "must be >= 0"],
+            id="negative-group-weight",
+        ),
+        pytest.param(
+            {"health_scorecards": scorecards_with(["default", "signal_weights", "csat"], -1)},
+            ["health_scorecards.default.signal_weights.csat", "must be >= 0"],
+            id="negative-signal-weight",
+        ),
+        pytest.param(
+            {"health_scorecards": scorecards_with(["default", "signal_weights", "logins_per_day"], 2)},
+            ["health_scorecards.default.signal_weights.logins_per_day", "unknown signal"],
+            id="unknown-signal-in-weights",
+        ),
+        pytest.param(
+            {"health_signals": {**PROJECT_VARS["health_signals"], "logins_per_day": {
+                "group": "product_engagement", "normalization": {"method": "percentile"}}}},
+            ["health_signals.logins_per_day", "unknown signal"],
+            id="unknown-signal-in-catalog",
+        ),
+        pytest.param(
+            {"health_tier_thresholds": {"red_below": 80, "green_above": 60}},
+            ["health_tier_thresholds", "overlap"],
+            id="overlapping-thresholds",
+        ),
+        pytest.param(
+            {"health_scorecards": {"default": {"group_weights": {
+                "product_engagement": 0, "adoption": 0, "support": 0,
+                "sentiment": 0, "commercial": 0, "relationship": 0}}}},
+            ["health_scorecards.default", "sum to zero"],
+            id="weights-sum-to-zero",
+        ),
+        pytest.param(
+            {"health_signals": {**PROJECT_VARS["health_signals"], "csat": {
+                "group": "support", "normalization": {"method": "capped_linear", "min": 1, "max": 0.5}}}},
+            ["health_signals.csat.normalization", "must be below max"],
+            id="capped-linear-min-above-max",
+        ),
+        pytest.param(
+            {"health_signals": {**PROJECT_VARS["health_signals"], "escalated_tickets": {
+                "group": "support", "normalization": {"method": "bands", "bands": [[0, 100], [2, 50], [1, 0]]}}}},
+            ["health_signals.escalated_tickets.normalization.bands[2]", "overlap"],
+            id="bands-not-ascending",
+        ),
+        pytest.param(
+            {"health_signals": {**PROJECT_VARS["health_signals"], "csat": {
+                "group": "support", "normalization": {"method": "zscore"}}}},
+            ["health_signals.csat.normalization.method", "capped_linear, bands or percentile"],
+            id="unknown-method",
+        ),
+        pytest.param(
+            {"health_min_coverage_pct": 120},
+            ["health_min_coverage_pct", "<= 100"],
+            id="coverage-above-100",
+        ),
+        pytest.param(
+            {"health_scorecards": scorecards_with(["smb", "group_weight"], {"support": 1})},
+            ["health_scorecards.smb.group_weight", "unknown setting"],
+            id="misspelt-key",
+        ),
+    ],
+)
+def test_bad_configuration_fails_to_compile(project, vars, expected_fragments):
+    message = parse_error(project, vars)
+    for fragment in expected_fragments:
+        assert fragment in message, f"{fragment!r} not in error message: {message}"
