@@ -4,8 +4,6 @@
     by the rows_reconcile test on each staging model).
 -#}
 
-{{ config(materialized='table') }}
-
 with salesforce_accounts as (
 
     select

@@ -42,6 +42,7 @@ class DbtProject:
         try:
             result = dbtRunner().invoke(cli)
         finally:
+            release_duckdb()
             if previous is None:
                 os.environ.pop("CUSTOMER_HEALTH_DB", None)
             else:
@@ -68,6 +69,23 @@ class DbtProject:
 
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB connection dbt-duckdb keeps open inside this process.
+
+    dbt-duckdb holds one connection per process between invocations; while it
+    is open, the warehouse file cannot be opened with another configuration
+    (e.g. read-only by the tests, or by the generator in a subprocess).
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - adapter not installed
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+        DuckDBConnectionManager._ENV = None
 
 
 def generate_world(db_path: Path, *extra: str) -> subprocess.CompletedProcess:

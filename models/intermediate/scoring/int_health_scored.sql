@@ -51,12 +51,12 @@ weighted as (
     select
         with_scorecard.*
         {%- for name in config.signals.keys() %},
-        case scorecard
+        cast(case scorecard
             {%- for card in config.scorecards if card.name != 'default' %}
             when '{{ card.name }}' then {{ card.weights[name] }}
             {%- endfor %}
             else {{ (config.scorecards | selectattr('name', 'equalto', 'default') | first).weights[name] }}
-        end as {{ name }}__weight
+        end as {{ dbt.type_float() }}) as {{ name }}__weight
         {%- endfor %}
     from with_scorecard
 
@@ -86,8 +86,8 @@ scored as (
 
     select
         totals.*,
-        case when observed_weight > 0 then weighted_points / observed_weight end as health_score,
-        case when applicable_weight > 0 then 100.0 * observed_weight / applicable_weight else 0 end as coverage_pct
+        cast(case when observed_weight > 0 then weighted_points / observed_weight end as {{ dbt.type_float() }}) as health_score,
+        cast(case when applicable_weight > 0 then 100.0 * observed_weight / applicable_weight else 0 end as {{ dbt.type_float() }}) as coverage_pct
     from totals
 
 ),

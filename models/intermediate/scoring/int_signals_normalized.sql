@@ -61,7 +61,7 @@ normalized as (
     select
         with_status.*
         {%- for name, settings in config.signals.items() %},
-        case when {{ name }}__status = 'observed' then
+        cast(case when {{ name }}__status = 'observed' then
             {%- if settings.method == 'percentile' %}
             {#- mid-rank percentile among observed accounts of the same segment on the same day -#}
             {%- set peers = 'partition by date_day, segment, ' ~ name ~ '__status' %}
@@ -74,7 +74,7 @@ normalized as (
             {%- else %}
             {{ customer_health.normalize_signal(name ~ '__raw', settings) }}
             {%- endif %}
-        end as {{ name }}__normalized
+        end as {{ dbt.type_float() }}) as {{ name }}__normalized
         {%- endfor %}
     from with_status
 

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 with base_tracks as (
 
     select * from {{ ref('base_segment__tracks') }}

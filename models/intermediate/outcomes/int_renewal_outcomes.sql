@@ -1,0 +1,132 @@
+{#-
+    Renewal decisions, one row per account and decision day:
+      churned  the subscription ended without renewal (Stripe: ended_at with
+               no later subscription), or the renewal opportunity closed lost
+               (Salesforce), whichever is recorded first
+      renewed  a renewal opportunity closed won
+    Mid-contract cancellations count as churn on the day the subscription ended.
+-#}
+
+with account_days as (
+
+    select * from {{ ref('int_account_days') }}
+
+),
+
+calendar as (
+
+    select as_of_date from {{ ref('int_scoring_calendar') }}
+    where is_as_of_date
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+    where opportunity_type = 'renewal'
+        and is_closed
+        and close_date is not null
+
+),
+
+customer_periods as (
+
+    select distinct
+        account_id,
+        customer_until
+    from account_days
+    where customer_until is not null
+
+),
+
+billing_churn as (
+
+    select
+        customer_periods.account_id,
+        customer_periods.customer_until as decided_on,
+        'churned' as outcome,
+        'stripe_subscription_ended' as recorded_by
+    from customer_periods
+    cross join calendar
+    where customer_periods.customer_until <= calendar.as_of_date
+
+),
+
+crm_decisions as (
+
+    select
+        account_id,
+        close_date as decided_on,
+        case when is_won then 'renewed' else 'churned' end as outcome,
+        case when is_won then 'salesforce_renewal_won' else 'salesforce_renewal_lost' end as recorded_by
+    from opportunities
+
+),
+
+{#- a lost renewal and the subscription end usually record the same churn: keep the earliest record within a renewal cycle -#}
+crm_churn_not_in_billing as (
+
+    select crm_decisions.*
+    from crm_decisions
+    left join billing_churn
+        on crm_decisions.account_id = billing_churn.account_id
+        and abs({{ dbt.datediff('crm_decisions.decided_on', 'billing_churn.decided_on', 'day') }}) <= 45
+    where crm_decisions.outcome = 'churned'
+        and billing_churn.account_id is null
+
+),
+
+billing_churn_first as (
+
+    select
+        billing_churn.account_id,
+        coalesce(
+            case when crm_decisions.decided_on < billing_churn.decided_on then crm_decisions.decided_on end,
+            billing_churn.decided_on
+        ) as decided_on,
+        billing_churn.outcome,
+        case
+            when crm_decisions.decided_on < billing_churn.decided_on then crm_decisions.recorded_by
+            else billing_churn.recorded_by
+        end as recorded_by
+    from billing_churn
+    left join crm_decisions
+        on billing_churn.account_id = crm_decisions.account_id
+        and crm_decisions.outcome = 'churned'
+        and abs({{ dbt.datediff('crm_decisions.decided_on', 'billing_churn.decided_on', 'day') }}) <= 45
+
+),
+
+renewals as (
+
+    select * from crm_decisions
+    where outcome = 'renewed'
+
+),
+
+all_decisions as (
+
+    select account_id, decided_on, outcome, recorded_by from billing_churn_first
+    union all
+    select account_id, decided_on, outcome, recorded_by from crm_churn_not_in_billing
+    union all
+    select account_id, decided_on, outcome, recorded_by from renewals
+
+),
+
+deduplicated as (
+
+    select
+        account_id,
+        decided_on,
+        outcome,
+        min(recorded_by) as recorded_by
+    from all_decisions
+    group by
+        account_id,
+        decided_on,
+        outcome
+
+)
+
+select * from deduplicated

@@ -1,0 +1,151 @@
+"""History is point in time and incremental-safe; the backtest measures and gates; calibration runs."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from conftest import PROJECT_DIR, DbtProject
+
+HISTORY_COLUMNS = (
+    "account_id, score_date, segment, scorecard, health_score, health_tier, coverage_pct, "
+    "computed_health_score, computed_health_tier, is_overridden, licensed_seats, renewal_date, config_version"
+)
+
+
+def copy_of(world: DbtProject, tmp_path, name: str) -> DbtProject:
+    work = tmp_path / name
+    work.mkdir()
+    copy = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
+    shutil.copy(world.db_path, copy.db_path)
+    return copy
+
+
+def history_rows(project: DbtProject, where: str = "1 = 1") -> list[tuple]:
+    return project.query(
+        f"select {HISTORY_COLUMNS} from main_marts.customer_health_history where {where} "
+        "order by account_id, score_date, config_version"
+    )
+
+
+def test_incremental_daily_runs_equal_a_full_refresh(dirty_world: DbtProject, tmp_path):
+    project = copy_of(dirty_world, tmp_path, "incremental")
+    as_of = project.scalar("select max(score_date) from main_marts.customer_health_history")
+    earlier = as_of - timedelta(days=10)
+
+    # history as it stood ten days ago, then the daily runs catch up incrementally
+    project.run("run", "--select", "+customer_health_history", "--full-refresh",
+                vars={"health_as_of_date": str(earlier)})
+    assert project.scalar("select max(score_date) from main_marts.customer_health_history") == earlier
+    for day in (earlier + timedelta(days=3), as_of):
+        project.run("run", "--select", "+customer_health_history", vars={"health_as_of_date": str(day)})
+    incremental = history_rows(project)
+
+    project.run("run", "--select", "customer_health_history", "--full-refresh")
+    full_refresh = history_rows(project)
+
+    assert len(incremental) == len(full_refresh) > 0
+    assert incremental == full_refresh
+
+
+def test_rescoring_under_a_new_configuration_keeps_the_old_rows(dirty_world: DbtProject, tmp_path):
+    project = copy_of(dirty_world, tmp_path, "versions")
+    before = history_rows(project)
+    old_versions = {row[-1] for row in before}
+    assert len(old_versions) == 1
+
+    project.run("run", "--select", "+customer_health_history", vars={"health_min_coverage_pct": 75})
+    versions = dict(project.query(
+        "select config_version, count(*) from main_marts.customer_health_history group by 1"
+    ))
+    assert len(versions) == 2, versions
+    (old_version,) = old_versions
+    new_version = next(v for v in versions if v != old_version)
+    assert versions[new_version] == versions[old_version], "the new version re-scores the same account-days"
+    assert history_rows(project, f"config_version = '{old_version}'") == before, "old rows are untouched"
+    # the two versions can be compared on the same dates
+    changed = project.scalar(
+        f"""
+        select count(*)
+        from main_marts.customer_health_history as old_rows
+        inner join main_marts.customer_health_history as new_rows
+            on old_rows.account_id = new_rows.account_id
+            and old_rows.score_date = new_rows.score_date
+        where old_rows.config_version = '{old_version}'
+            and new_rows.config_version = '{new_version}'
+            and old_rows.health_tier <> new_rows.health_tier
+        """
+    )
+    assert changed > 0, "a stricter minimum coverage turns some tiers into insufficient_data"
+
+
+def test_history_is_point_in_time(dirty_world: DbtProject, tmp_path):
+    """Scores for past days do not change when later data arrives."""
+    project = copy_of(dirty_world, tmp_path, "point_in_time")
+    as_of = project.scalar("select max(score_date) from main_marts.customer_health_history")
+    cutoff = as_of - timedelta(days=60)
+    full = history_rows(project, f"score_date <= date '{cutoff}'")
+    project.run("run", "--select", "+customer_health_history", "--full-refresh",
+                vars={"health_as_of_date": str(cutoff)})
+    assert history_rows(project) == full
+
+
+def test_backtest_overall_row_and_metrics(dirty_world: DbtProject):
+    overall = dirty_world.query(
+        "select evaluations, churners, renewers, auc, accuracy, balanced_accuracy, "
+        "churn_rate_green, churn_rate_yellow, churn_rate_red from main_marts.customer_health_backtest where scope = 'overall'"
+    )
+    assert len(overall) == 1
+    evaluations, churners, renewers, auc, accuracy, balanced, green, yellow, red = overall[0]
+    assert churners > 0 and renewers > 0 and evaluations == churners + renewers
+    assert 0 <= auc <= 1 and 0 <= accuracy <= 1 and 0 <= balanced <= 1
+    scopes = {row[0] for row in dirty_world.query("select scope_type from main_marts.customer_health_backtest")}
+    assert scopes == {"overall", "segment", "snapshot"}
+
+
+def test_backtest_excludes_accounts_whose_horizon_is_not_over(dirty_world: DbtProject):
+    as_of = dirty_world.scalar("select as_of_date from main_intermediate.int_scoring_calendar where is_as_of_date")
+    last_snapshot = dirty_world.scalar("select max(snapshot_date) from main_intermediate.int_backtest_evaluations")
+    assert last_snapshot <= as_of - timedelta(days=90)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "failing_test"),
+    [
+        ("update main_marts.customer_health_backtest set auc = 0.69 where scope = 'overall'", "backtest_gate_auc"),
+        ("update main_marts.customer_health_backtest set balanced_accuracy = 0.5 where scope = 'overall'", "backtest_gate_balanced_accuracy"),
+        ("update main_marts.customer_health_backtest set churn_rate_red = churn_rate_green where scope = 'overall'", "backtest_gate_tiers_monotonic"),
+    ],
+)
+def test_gate_fails_the_build_when_the_score_stops_predicting(dirty_world: DbtProject, tmp_path, tamper, failing_test):
+    project = copy_of(dirty_world, tmp_path, failing_test)
+    project.run("test", "--select", "customer_health_backtest,test_type:data")
+    con = duckdb.connect(str(project.db_path))
+    con.execute(tamper)
+    con.close()
+    result = project.run("test", "--select", "customer_health_backtest,test_type:data", expect_success=False)
+    assert not result.success
+    failed = {r.node.name for r in result.result.results if str(r.status) == "fail"}
+    assert failed == {failing_test}
+
+
+def test_gate_thresholds_are_configurable(dirty_world: DbtProject):
+    result = dirty_world.run("test", "--select", "backtest_gate_auc", vars={"health_backtest_min_auc": 0.999},
+                             expect_success=False)
+    assert not result.success
+
+
+def test_calibration_prints_comparison_and_vars_block(dirty_world: DbtProject):
+    before = dirty_world.db_path.stat().st_mtime_ns
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "calibrate_weights.py"), "--db", str(dirty_world.db_path)],
+        capture_output=True, text=True, check=True, cwd=PROJECT_DIR,
+    )
+    out = completed.stdout
+    for line in ("configured weights", "calibrated weights", "gradient boosting (black box)", "health_scorecards:"):
+        assert line in out, out
+    assert dirty_world.db_path.stat().st_mtime_ns == before, "calibration must not write to the warehouse"
