@@ -41,7 +41,7 @@ unpivoted as (
         '{{ name }}' as signal_name,
         '{{ settings.group }}' as signal_group,
         {{ name }}__status as signal_status,
-        cast({{ name }}__raw as {{ dbt.type_float() }}) as raw_value,
+        cast({{ name }}__raw as {{ customer_health.type_double() }}) as raw_value,
         {{ name }}__normalized as normalized_value,
         {{ name }}__weight as weight,
         observed_weight,

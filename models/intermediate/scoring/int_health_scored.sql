@@ -56,7 +56,7 @@ weighted as (
             when '{{ card.name }}' then {{ card.weights[name] }}
             {%- endfor %}
             else {{ (config.scorecards | selectattr('name', 'equalto', 'default') | first).weights[name] }}
-        end as {{ dbt.type_float() }}) as {{ name }}__weight
+        end as {{ customer_health.type_double() }}) as {{ name }}__weight
         {%- endfor %}
     from with_scorecard
 
@@ -86,16 +86,50 @@ scored as (
 
     select
         totals.*,
-        cast(case when observed_weight > 0 then weighted_points / observed_weight end as {{ dbt.type_float() }}) as health_score,
-        cast(case when applicable_weight > 0 then 100.0 * observed_weight / applicable_weight else 0 end as {{ dbt.type_float() }}) as coverage_pct
+        cast(case when observed_weight > 0 then weighted_points / observed_weight end as {{ customer_health.type_double() }}) as health_score,
+        cast(case when applicable_weight > 0 then 100.0 * observed_weight / applicable_weight else 0 end as {{ customer_health.type_double() }}) as coverage_pct
     from totals
+
+),
+
+{#- argmax over the signals, in configuration order on ties: weight x (100 - value) is
+    proportional to the points a signal keeps the score below 100 -#}
+drivers as (
+
+    select
+        scored.*,
+        greatest(
+            {%- for name in config.signals.keys() %}
+            coalesce(case when {{ name }}__status = 'observed' and {{ name }}__weight > 0
+                then {{ name }}__weight * (100 - {{ name }}__normalized) end, -1){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as max_weighted_points_lost,
+        greatest(
+            {%- for name in config.signals.keys() %}
+            coalesce(case when {{ name }}__status = 'observed' and {{ name }}__weight > 0
+                then {{ name }}__weight * {{ name }}__normalized end, -1){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as max_weighted_points
+    from scored
 
 ),
 
 tiered as (
 
     select
-        scored.*,
+        drivers.*,
+        case
+            {%- for name in config.signals.keys() %}
+            when max_weighted_points_lost >= 0 and {{ name }}__status = 'observed' and {{ name }}__weight > 0
+                and {{ name }}__weight * (100 - {{ name }}__normalized) = max_weighted_points_lost then '{{ name }}'
+            {%- endfor %}
+        end as top_risk_driver,
+        case
+            {%- for name in config.signals.keys() %}
+            when max_weighted_points >= 0 and {{ name }}__status = 'observed' and {{ name }}__weight > 0
+                and {{ name }}__weight * {{ name }}__normalized = max_weighted_points then '{{ name }}'
+            {%- endfor %}
+        end as top_strength_driver,
         case
             when health_score is null or coverage_pct < {{ config.min_coverage_pct }} then 'insufficient_data'
             when health_score < {{ config.tiers.red_below }} then 'red'
@@ -103,7 +137,7 @@ tiered as (
             else 'yellow'
         end as health_tier,
         '{{ customer_health.health_config_version() }}' as config_version
-    from scored
+    from drivers
 
 )
 

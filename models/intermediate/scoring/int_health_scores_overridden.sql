@@ -24,6 +24,8 @@ with scored as (
         coverage_pct,
         observed_weight,
         applicable_weight,
+        top_risk_driver,
+        top_strength_driver,
         is_as_of_date,
         config_version
     from {{ ref('int_health_scored') }}
@@ -82,6 +84,8 @@ applied as (
             else scored.health_tier
         end as health_tier,
         scored.coverage_pct,
+        scored.top_risk_driver,
+        scored.top_strength_driver,
         scored.health_score as computed_health_score,
         scored.health_tier as computed_health_tier,
         matching_overrides.account_id is not null as is_overridden,

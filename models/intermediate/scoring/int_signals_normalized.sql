@@ -74,7 +74,7 @@ normalized as (
             {%- else %}
             {{ customer_health.normalize_signal(name ~ '__raw', settings) }}
             {%- endif %}
-        end as {{ dbt.type_float() }}) as {{ name }}__normalized
+        end as {{ customer_health.type_double() }}) as {{ name }}__normalized
         {%- endfor %}
     from with_status
 
