@@ -12,12 +12,6 @@ with scores as (
 
 ),
 
-drivers as (
-
-    select * from {{ ref('int_health_drivers_recent') }}
-
-),
-
 crm_accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
@@ -49,39 +43,6 @@ scores_30_days_earlier as (
 
 ),
 
-ranked_drivers as (
-
-    select
-        drivers.account_id,
-        drivers.signal_name,
-        row_number() over (
-            partition by drivers.account_id
-            order by drivers.points_lost desc, drivers.signal_name
-        ) as risk_rank,
-        row_number() over (
-            partition by drivers.account_id
-            order by drivers.contribution desc, drivers.signal_name
-        ) as strength_rank
-    from drivers
-    inner join latest_scores
-        on drivers.account_id = latest_scores.account_id
-        and drivers.date_day = latest_scores.date_day
-    where drivers.signal_status = 'observed'
-        and drivers.weight > 0
-
-),
-
-top_drivers as (
-
-    select
-        account_id,
-        max(case when risk_rank = 1 then signal_name end) as top_risk_driver,
-        max(case when strength_rank = 1 then signal_name end) as top_strength_driver
-    from ranked_drivers
-    group by account_id
-
-),
-
 final as (
 
     select
@@ -101,8 +62,8 @@ final as (
             when latest_scores.health_score - scores_30_days_earlier.health_score < -{{ config.trend_flat_points }} then 'down'
             else 'flat'
         end as trend,
-        top_drivers.top_risk_driver,
-        top_drivers.top_strength_driver,
+        latest_scores.top_risk_driver,
+        latest_scores.top_strength_driver,
         round(cast(latest_scores.computed_health_score as {{ dbt.type_numeric() }}), 2) as computed_health_score,
         latest_scores.computed_health_tier,
         latest_scores.is_overridden,
@@ -122,8 +83,6 @@ final as (
         on crm_accounts.owner_user_id = crm_users.user_id
     left join scores_30_days_earlier
         on latest_scores.account_id = scores_30_days_earlier.account_id
-    left join top_drivers
-        on latest_scores.account_id = top_drivers.account_id
 
 )
 
