@@ -1,0 +1,147 @@
+{#-
+    Public contract for reverse-ETL: one row per CRM account (the Salesforce
+    account id is the external id), with CRM-style custom field names and no
+    personal data. row_hash covers the synced fields except the timestamp, so
+    a sync can send only rows whose content changed.
+
+    Publish gate: the day's rows are published only when every check in
+    crm_account_health_sync_checks passed. Otherwise this table keeps the last
+    good publication (the rows already in it), marked held with the failed
+    checks, so bad scores never reach the CRM. A first build with failing
+    checks publishes nothing.
+-#}
+
+{%- set previous = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) %}
+{%- set previous_is_usable = previous is not none and not flags.FULL_REFRESH %}
+
+with health as (
+
+    select * from {{ ref('customer_health') }}
+
+),
+
+alerts as (
+
+    select * from {{ ref('customer_health_alerts') }}
+
+),
+
+checks as (
+
+    select * from {{ ref('crm_account_health_sync_checks') }}
+
+),
+
+gate as (
+
+    select
+        max(checked_on) as checked_on,
+        sum(case when passed then 0 else 1 end) as failed_checks,
+        {{ dbt.listagg("case when passed then null else check_name end", "', '", "order by check_name") }} as failed_check_names
+    from checks
+
+),
+
+latest_alert as (
+
+    select
+        account_id,
+        action,
+        row_number() over (
+            partition by account_id
+            order by alert_date desc, priority, rule_id
+        ) as alert_rank
+    from alerts
+
+),
+
+candidate as (
+
+    select
+        health.account_id as crm_account_id,
+        health.health_score as health_score__c,
+        health.health_tier as health_tier__c,
+        health.trend as health_trend__c,
+        health.score_change_30d as health_score_change_30d__c,
+        health.top_risk_driver as health_top_risk__c,
+        health.top_strength_driver as health_top_strength__c,
+        health.coverage_pct as health_coverage_pct__c,
+        latest_alert.action as health_recommended_action__c,
+        health.is_overridden as health_is_overridden__c,
+        health.config_version as health_config_version__c,
+        cast(health.score_date as {{ dbt.type_timestamp() }}) as health_updated_at__c
+    from health
+    left join latest_alert
+        on health.account_id = latest_alert.account_id
+        and latest_alert.alert_rank = 1
+
+),
+
+hashed as (
+
+    select
+        candidate.*,
+        {{ dbt.hash(dbt.concat([
+            "coalesce(" ~ dbt.cast('health_score__c', dbt.type_string()) ~ ", '')", "'|'",
+            "coalesce(health_tier__c, '')", "'|'",
+            "coalesce(health_trend__c, '')", "'|'",
+            "coalesce(" ~ dbt.cast('health_score_change_30d__c', dbt.type_string()) ~ ", '')", "'|'",
+            "coalesce(health_top_risk__c, '')", "'|'",
+            "coalesce(health_top_strength__c, '')", "'|'",
+            "coalesce(" ~ dbt.cast('health_coverage_pct__c', dbt.type_string()) ~ ", '')", "'|'",
+            "coalesce(health_recommended_action__c, '')", "'|'",
+            "coalesce(" ~ dbt.cast('health_is_overridden__c', dbt.type_string()) ~ ", '')", "'|'",
+            "coalesce(health_config_version__c, '')"
+        ]) ) }} as row_hash
+    from candidate
+
+),
+
+published_today as (
+
+    select
+        hashed.*,
+        'published' as publication_status,
+        gate.checked_on as publication_checked_on,
+        cast(null as {{ dbt.type_string() }}) as held_because
+    from hashed
+    cross join gate
+    where gate.failed_checks = 0
+
+),
+
+kept_from_last_publication as (
+
+    {%- if previous_is_usable %}
+    select
+        previous_publication.crm_account_id,
+        previous_publication.health_score__c,
+        previous_publication.health_tier__c,
+        previous_publication.health_trend__c,
+        previous_publication.health_score_change_30d__c,
+        previous_publication.health_top_risk__c,
+        previous_publication.health_top_strength__c,
+        previous_publication.health_coverage_pct__c,
+        previous_publication.health_recommended_action__c,
+        previous_publication.health_is_overridden__c,
+        previous_publication.health_config_version__c,
+        previous_publication.health_updated_at__c,
+        previous_publication.row_hash,
+        'held' as publication_status,
+        gate.checked_on as publication_checked_on,
+        {{ dbt.concat(["'checks failed: '", 'gate.failed_check_names']) }} as held_because
+    from {{ previous }} as previous_publication
+    cross join gate
+    where gate.failed_checks > 0
+    {%- else %}
+    -- no earlier publication to keep
+    select *
+    from published_today
+    where 1 = 0
+    {%- endif %}
+
+)
+
+select * from published_today
+union all
+select * from kept_from_last_publication
