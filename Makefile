@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export CUSTOMER_HEALTH_DB ?= $(CURDIR)/customer_health.duckdb
 ACCOUNTS ?= 2000
 
-.PHONY: setup demo world build test lint docs clean constraints
+.PHONY: setup demo world build report summary test pytest lint metadata docs bench clean constraints
 
 ## setup: create the virtual environment and install the pinned dependencies
 setup: $(VENV)/.installed
@@ -20,26 +20,50 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt -c constraints.txt
 	@touch $@
 
-## demo: generate the demo world into $(CUSTOMER_HEALTH_DB) and build everything
-demo: setup world build
+## demo: generate the demo world into $(CUSTOMER_HEALTH_DB), build everything, write the report
+demo: setup world build report summary
 
 world: setup
+	@echo "==> generating the demo world ($(ACCOUNTS) accounts) into $(CUSTOMER_HEALTH_DB)"
 	$(PY) scripts/generate_demo_world.py --db "$(CUSTOMER_HEALTH_DB)" --accounts $(ACCOUNTS)
 
 build: setup
+	@echo "==> dbt build (staging, signals, scores, history, backtest gate, alerts, CRM sync)"
 	$(DBT) build
 
-## test: set up and run every test (pytest drives dbt against temporary warehouses)
-test: setup
+## report: write the self-contained HTML report to target/health_report.html
+report: setup
+	@echo "==> writing the report"
+	$(PY) scripts/report.py --db "$(CUSTOMER_HEALTH_DB)" --out target/health_report.html
+
+summary: setup
+	@$(PY) scripts/summary.py --db "$(CUSTOMER_HEALTH_DB)" --report target/health_report.html
+
+## test: set up and run every test: lint, the metadata gate, then pytest (dbt on
+## temporary DuckDB files and a throwaway PostgreSQL server, GX, the report in Chromium)
+test: setup lint pytest
+
+pytest: setup
 	$(PY) -m pytest
 
 ## lint: SQL lint with sqlfluff (dbt templater)
 lint: setup
 	$(VENV)/bin/sqlfluff lint models macros tests analyses
 
-## docs: build the dbt docs site into target/
+## metadata: on the built warehouse, fail when a model or column lacks a description or a
+## model lacks a primary-key test (make test runs the same gate in tests/python/test_metadata.py)
+metadata: setup
+	$(DBT) docs generate --quiet
+	$(PY) scripts/check_metadata.py --target-path target
+
+## docs: build the dbt docs site into target/ (open target/index.html, or `dbt docs serve`)
 docs: setup
 	$(DBT) docs generate
+
+## bench: benchmark against the floor (BENCH_ACCOUNTS="2000 20000" to change sizes)
+BENCH_ACCOUNTS ?= 20000
+bench: setup
+	$(PY) scripts/bench.py --accounts $(BENCH_ACCOUNTS)
 
 ## constraints: re-pin every transitive dependency after changing requirements.txt
 constraints:
