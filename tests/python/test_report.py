@@ -1,0 +1,266 @@
+"""The HTML report is self-contained and renders offline in headless Chromium; the summary prints.
+
+Chromium comes from scripts/chromium.py: found on PATH, or Debian's `chromium`
+package installed with apt-get when running as root.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chromium import ChromiumUnavailable, ensure_chromium, headless_args
+from conftest import PROJECT_DIR, DbtProject
+
+REPORT = PROJECT_DIR / "scripts" / "report.py"
+SUMMARY = PROJECT_DIR / "scripts" / "summary.py"
+SVG_CHARTS = (
+    "tier-mix",
+    "score-distribution",
+    "churn-by-tier",
+    "churn-by-decile",
+    "account-history",
+    "account-drivers",
+)
+TABLE_CHARTS = ("at-risk-table",)
+CHROMIUM_TIMEOUT_S = 180
+
+# A tag that pulls a resource from elsewhere: <script src>, <link href>, <img src>, ...
+EXTERNAL_REFERENCE = re.compile(
+    r"<(?:script|link|img|iframe|source|embed|object|audio|video)\b[^>]*\b(?:src|href|data)\s*=\s*[\"']?\s*(?:https?:)?//",
+    re.IGNORECASE,
+)
+EXTERNAL_CSS = re.compile(r"(?:@import|url\()\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def run_script(script: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"{script.name} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def chromium() -> str:
+    try:
+        return ensure_chromium()
+    except ChromiumUnavailable as error:
+        pytest.fail(f"headless Chromium is needed for the report test: {error}")
+
+
+def run_chromium(report: Path, work: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = work / "chromium-profile"
+    profile.mkdir(exist_ok=True)
+    command = [
+        chromium(),
+        *headless_args(profile),
+        "--virtual-time-budget=5000",
+        *args,
+        report.resolve().as_uri(),
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=CHROMIUM_TIMEOUT_S, cwd=work
+    )
+    assert result.returncode == 0, f"chromium failed ({result.returncode}):\n{result.stderr[-3000:]}"
+    return result
+
+
+class RenderedDom(HTMLParser):
+    """Collects body attributes and, per chart container, its attributes and descendant tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: dict[str, str | None] = {}
+        self.charts: dict[str, dict] = {}
+        self._current: str | None = None
+        self._div_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "body":
+            self.body = attributes
+        if self._current is not None:
+            self.charts[self._current]["tags"].add(tag)
+            if tag == "div":
+                self._div_depth += 1
+            return
+        classes = (attributes.get("class") or "").split()
+        if tag == "div" and "chart" in classes and attributes.get("data-chart"):
+            self._current = attributes["data-chart"]
+            self._div_depth = 1
+            self.charts[self._current] = {"attrs": attributes, "tags": set()}
+
+    def handle_endtag(self, tag):
+        if self._current is not None and tag == "div":
+            self._div_depth -= 1
+            if self._div_depth == 0:
+                self._current = None
+
+
+def parse_dom(dom: str) -> RenderedDom:
+    parser = RenderedDom()
+    parser.feed(dom)
+    parser.close()
+    return parser
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
+    return struct.unpack(">II", header[16:24])
+
+
+def assert_self_contained(html: str) -> None:
+    assert not EXTERNAL_REFERENCE.findall(html), EXTERNAL_REFERENCE.findall(html)
+    assert not EXTERNAL_CSS.findall(html), EXTERNAL_CSS.findall(html)
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE), "scripts must be inline"
+    assert not re.search(r"<link\b[^>]*\bhref\s*=", html, re.IGNORECASE), "styles must be inline"
+    assert '<script type="application/json" id="report-data">' in html
+
+
+def assert_rendered(dom: str) -> RenderedDom:
+    parsed = parse_dom(dom)
+    assert parsed.body.get("data-rendered") == "true", f"body attributes: {parsed.body}"
+    missing = set(SVG_CHARTS + TABLE_CHARTS) - set(parsed.charts)
+    assert not missing, f"chart containers missing: {sorted(missing)}"
+    for name in SVG_CHARTS:
+        assert "svg" in parsed.charts[name]["tags"], f"{name} has no <svg>"
+    for name in TABLE_CHARTS:
+        assert "table" in parsed.charts[name]["tags"], f"{name} has no <table>"
+    for name, chart in parsed.charts.items():
+        assert chart["attrs"].get("data-rendered") == "true", f"{name} did not render"
+    return parsed
+
+
+# --------------------------------------------------------------------------- built world
+
+
+@pytest.fixture(scope="module")
+def report_file(dirty_world: DbtProject, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "health_report.html"
+    result = run_script(REPORT, "--db", str(dirty_world.db_path), "--out", str(out))
+    assert str(out.resolve()) in result.stdout
+    return out
+
+
+@pytest.mark.slow
+def test_report_is_self_contained(report_file: Path):
+    html = report_file.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    for name in SVG_CHARTS + TABLE_CHARTS:
+        assert f'data-chart="{name}"' in html
+
+
+@pytest.mark.slow
+def test_report_renders_every_chart_in_headless_chromium(report_file: Path, tmp_path):
+    dom = run_chromium(report_file, tmp_path, "--dump-dom").stdout
+    parsed = assert_rendered(dom)
+    # The at-risk table lists red/yellow accounts, at most 15.
+    assert "Accounts at risk" in dom
+    assert parsed.charts["at-risk-table"]["tags"] >= {"tr", "td"}
+
+
+@pytest.mark.slow
+def test_report_screenshot(report_file: Path, tmp_path):
+    screenshot = tmp_path / "report.png"
+    run_chromium(
+        report_file, tmp_path, "--hide-scrollbars", f"--screenshot={screenshot}", "--window-size=1400,3000"
+    )
+    assert screenshot.exists(), "chromium wrote no screenshot"
+    assert png_size(screenshot) == (1400, 3000)
+    # A blank page of that size compresses to a few kilobytes; charts do not.
+    assert screenshot.stat().st_size > 40_000, screenshot.stat().st_size
+
+
+@pytest.mark.slow
+def test_report_for_a_chosen_account(dirty_world: DbtProject, tmp_path):
+    account_id, account_name = dirty_world.query(
+        "select account_id, account_name from main_marts.customer_health order by health_score desc limit 1"
+    )[0]
+    out = tmp_path / "account.html"
+    run_script(REPORT, "--db", str(dirty_world.db_path), "--out", str(out), "--account", account_id)
+    html = out.read_text(encoding="utf-8")
+    assert account_id in html
+    if account_name:
+        assert f"Account: {account_name}" in html.replace("&#x27;", "'").replace("&amp;", "&")
+
+
+@pytest.mark.slow
+def test_summary_lists_tiers_and_ten_riskiest(dirty_world: DbtProject, tmp_path):
+    report = tmp_path / "health_report.html"
+    output = run_script(SUMMARY, "--db", str(dirty_world.db_path), "--report", str(report)).stdout
+    lines = output.splitlines()
+    for tier in ("green", "yellow", "red"):
+        assert re.search(rf"^\s+{tier}\s+\d+\s+\d+\.\d%", output, re.MULTILINE), f"no {tier} line:\n{output}"
+    assert "AUC" in output and "balanced accuracy" in output
+    ranked = [line for line in lines if re.match(r"^\s+\d{1,2}\s{2}\S", line)]
+    assert len(ranked) == 10, output
+    assert [int(line.split()[0]) for line in ranked] == list(range(1, 11))
+    assert lines[-1].startswith("Warehouse:") and str(report.resolve()) in lines[-1]
+    assert str(dirty_world.db_path.resolve()) in lines[-1]
+    assert len(lines) <= 30
+
+
+# --------------------------------------------------------------------------- minimal warehouse
+
+
+@pytest.fixture
+def minimal_warehouse(tmp_path) -> Path:
+    """Only customer_health exists: no history, drivers, backtest or alerts."""
+    path = tmp_path / "minimal.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema main_marts")
+        con.execute(
+            """
+            create table main_marts.customer_health as
+            select * from (values
+                ('a1', 'Acme <Corp>', 'smb', 'default', date '2026-01-31', 42.5, 'red', 'down', -12.0,
+                 'nps', 'active_days', date '2026-04-01', 12000.0, 'Ann', 'v1'),
+                ('a2', 'Beta', 'enterprise', 'enterprise', date '2026-01-31', 61.0, 'yellow', 'flat', 0.5,
+                 'csat', 'nps', date '2026-09-01', 90000.0, 'Bob', 'v1'),
+                ('a3', 'Gamma', 'smb', 'default', date '2026-01-31', 88.0, 'green', 'up', 4.0,
+                 null, 'nps', null, null, null, 'v1')
+            ) as t(account_id, account_name, segment, scorecard, score_date, health_score, health_tier,
+                   trend, score_change_30d, top_risk_driver, top_strength_driver, renewal_date, arr,
+                   csm_owner_name, config_version)
+            """
+        )
+    finally:
+        con.close()
+    return path
+
+
+def test_report_tolerates_missing_tables(minimal_warehouse: Path, tmp_path):
+    out = tmp_path / "minimal.html"
+    run_script(REPORT, "--db", str(minimal_warehouse), "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    assert "Acme <Corp>" not in html  # escaped inside the JSON payload
+    assert "alerts table is not in this warehouse" in html
+    dom = run_chromium(out, tmp_path, "--dump-dom").stdout
+    assert_rendered(dom)
+    assert "No backtest" in dom
+    # No alerts table: the alert column shows a dash for every at-risk account.
+    assert dom.count('<td class="wrap">—</td>') == 2
+
+
+def test_summary_without_backtest(minimal_warehouse: Path, tmp_path):
+    output = run_script(SUMMARY, "--db", str(minimal_warehouse), "--report", str(tmp_path / "r.html")).stdout
+    assert "no customer_health_backtest table" in output
+    ranked = [line for line in output.splitlines() if re.match(r"^\s+\d{1,2}\s{2}\S", line)]
+    assert len(ranked) == 3
+    assert "not written yet" in output
