@@ -110,3 +110,15 @@ def test_the_bi_reader_can_read_the_marts_and_nothing_else(server, postgres_worl
                      "analytics_intermediate.int_health_scored"):
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             pg_rows(server, f"select count(*) from {relation}", user=READER_ROLE)
+
+
+def test_great_expectations_checkpoint_passes_on_postgres(server, postgres_world, tmp_path):
+    import gx_check
+
+    url = f"postgresql+psycopg2://{postgres_server.SUPERUSER}@127.0.0.1:{server.port}/{postgres_server.DATABASE}"
+    result = gx_check.run_checkpoint(
+        engine="postgres", pg_url=url, schema=MARTS_SCHEMA, data_docs_dir=tmp_path / "gx_docs", pg_backend="sql",
+    )
+    assert result.backend == "sql"
+    assert result.success, result.format_table()
+    assert (tmp_path / "gx_docs" / "index.html").exists()
