@@ -114,7 +114,7 @@ metrics as (
         end as auc,
         1.0 * (true_positives + true_negatives) / evaluations as accuracy,
         case when churners > 0 and renewers > 0
-            then (1.0 * true_positives / churners + 1.0 * true_negatives / renewers) / 2
+            then (1.0 * true_positives * renewers + 1.0 * true_negatives * churners) / (2.0 * churners * renewers)
         end as balanced_accuracy,
         case when true_positives + false_positives > 0
             then 1.0 * true_positives / (true_positives + false_positives) end as precision,
@@ -131,6 +131,34 @@ metrics as (
         '{{ customer_health.health_config_version() }}' as config_version
     from counted
 
+),
+
+{#- ratios as 8-byte floats on every engine (PostgreSQL would keep exact numerics) -#}
+typed as (
+
+    select
+        scope,
+        scope_type,
+        scope_value,
+        population,
+        horizon_days,
+        snapshots,
+        evaluations,
+        accounts,
+        churners,
+        renewers,
+        {%- for metric in ['churn_rate', 'auc', 'accuracy', 'balanced_accuracy', 'precision', 'recall', 'specificity'] %}
+        cast({{ metric }} as {{ customer_health.type_double() }}) as {{ metric }},
+        {%- endfor %}
+        flagged_at_risk,
+        cast(top_decile_lift as {{ customer_health.type_double() }}) as top_decile_lift,
+        {%- for tier in ['green', 'yellow', 'red', 'insufficient_data'] %}
+        evaluations_{{ tier }},
+        cast(churn_rate_{{ tier }} as {{ customer_health.type_double() }}) as churn_rate_{{ tier }},
+        {%- endfor %}
+        config_version
+    from metrics
+
 )
 
-select * from metrics
+select * from typed
