@@ -48,7 +48,8 @@ pytest: setup
 
 ## lint: SQL lint with sqlfluff (dbt templater)
 lint: setup
-	$(VENV)/bin/sqlfluff lint models macros tests analyses
+	@mkdir -p target
+	CUSTOMER_HEALTH_DB=$(CURDIR)/target/lint.duckdb $(VENV)/bin/sqlfluff lint models macros tests analyses
 
 ## metadata: on the built warehouse, fail when a model or column lacks a description or a
 ## model lacks a primary-key test (make test runs the same gate in tests/python/test_metadata.py)

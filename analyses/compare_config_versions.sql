@@ -13,7 +13,11 @@
 
 with old_version as (
 
-    select account_id, score_date, health_score, health_tier
+    select
+        account_id,
+        score_date,
+        health_score,
+        health_tier
     from {{ ref('customer_health_history') }}
     where config_version = '{{ var("compare_old_version", "") }}'
 
@@ -21,7 +25,11 @@ with old_version as (
 
 new_version as (
 
-    select account_id, score_date, health_score, health_tier
+    select
+        account_id,
+        score_date,
+        health_score,
+        health_tier
     from {{ ref('customer_health_history') }}
     where config_version = '{{ var("compare_new_version", "") }}'
 

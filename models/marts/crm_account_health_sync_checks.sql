@@ -75,22 +75,30 @@ tier_shares_by_day as (
 
 ),
 
+tier_shares_today as (
+
+    select tier_shares_by_day.*
+    from tier_shares_by_day
+    cross join as_of
+    where tier_shares_by_day.date_day = as_of.checked_on
+
+),
+
+tier_shares_earlier as (
+
+    select tier_shares_by_day.*
+    from tier_shares_by_day
+    cross join as_of
+    where tier_shares_by_day.date_day <> as_of.checked_on
+
+),
+
 tier_shift as (
 
-    select max(abs(coalesce(today.tier_share, 0) - coalesce(earlier.tier_share, 0))) as observed_value
-    from (
-        select tier_shares_by_day.*
-        from tier_shares_by_day
-        cross join as_of
-        where tier_shares_by_day.date_day = as_of.checked_on
-    ) as today
-    full outer join (
-        select tier_shares_by_day.*
-        from tier_shares_by_day
-        cross join as_of
-        where tier_shares_by_day.date_day <> as_of.checked_on
-    ) as earlier
-        on today.health_tier = earlier.health_tier
+    select max(abs(coalesce(tier_shares_today.tier_share, 0) - coalesce(tier_shares_earlier.tier_share, 0))) as observed_value
+    from tier_shares_today
+    full outer join tier_shares_earlier
+        on tier_shares_today.health_tier = tier_shares_earlier.health_tier
 
 ),
 
@@ -107,31 +115,31 @@ checks as (
     union all
 
     select
-        'every_active_account_scored',
-        'Active customer accounts without a customer_health row',
-        cast(observed_value as {{ customer_health.type_double() }}),
-        cast(0 as {{ customer_health.type_double() }}),
-        observed_value = 0
+        'every_active_account_scored' as check_name,
+        'Active customer accounts without a customer_health row' as description,
+        cast(observed_value as {{ customer_health.type_double() }}) as observed_value,
+        cast(0 as {{ customer_health.type_double() }}) as threshold,
+        observed_value = 0 as passed
     from unscored_accounts
 
     union all
 
     select
-        'coverage',
-        'Share of accounts in insufficient_data (a data source went silent)',
-        cast(observed_value as {{ customer_health.type_double() }}),
-        cast({{ var('health_sync_max_insufficient_share') }} as {{ customer_health.type_double() }}),
-        coalesce(observed_value <= {{ var('health_sync_max_insufficient_share') }}, false)
+        'coverage' as check_name,
+        'Share of accounts in insufficient_data (a data source went silent)' as description,
+        cast(observed_value as {{ customer_health.type_double() }}) as observed_value,
+        cast({{ var('health_sync_max_insufficient_share') }} as {{ customer_health.type_double() }}) as threshold,
+        coalesce(observed_value <= {{ var('health_sync_max_insufficient_share') }}, false) as passed
     from insufficient_share
 
     union all
 
     select
-        'tier_mix_shift',
-        'Largest change of a tier''s share of accounts against {{ var("health_sync_tier_shift_days") }} days before',
-        cast(observed_value as {{ customer_health.type_double() }}),
-        cast({{ var('health_sync_max_tier_shift_share') }} as {{ customer_health.type_double() }}),
-        coalesce(observed_value <= {{ var('health_sync_max_tier_shift_share') }}, true)
+        'tier_mix_shift' as check_name,
+        'Largest change of a tier''s share of accounts against {{ var("health_sync_tier_shift_days") }} days before' as description,
+        cast(observed_value as {{ customer_health.type_double() }}) as observed_value,
+        cast({{ var('health_sync_max_tier_shift_share') }} as {{ customer_health.type_double() }}) as threshold,
+        coalesce(observed_value <= {{ var('health_sync_max_tier_shift_share') }}, true) as passed
     from tier_shift
 
 )

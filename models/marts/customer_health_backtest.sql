@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     Public contract: how well the score predicts churn, measured on this
     warehouse's own history (int_backtest_evaluations). One row per scope:
     overall, each segment, each snapshot date.
@@ -58,7 +60,7 @@ ranked as (
         {#- rank 1 = healthiest; ties share the average of their ranks -#}
         rank() over (partition by scope order by health_score desc)
         + (count(*) over (partition by scope, health_score) - 1) / 2.0 as score_rank,
-        ntile(10) over (partition by scope order by health_score asc, account_id, snapshot_date) as risk_decile
+        ntile(10) over (partition by scope order by health_score asc, account_id asc, snapshot_date asc) as risk_decile
     from scoped
 
 ),

@@ -267,25 +267,44 @@ survey_nps_responses as (
 all_rejected_rows as (
 
     select * from salesforce_accounts
-    union all select * from salesforce_contacts
-    union all select * from salesforce_opportunities
-    union all select * from salesforce_tasks
-    union all select * from salesforce_events
-    union all select * from salesforce_users
-    union all select * from zendesk_organizations
-    union all select * from zendesk_users
-    union all select * from zendesk_tickets
-    union all select * from zendesk_ticket_field_history
-    union all select * from stripe_customers
-    union all select * from stripe_prices
-    union all select * from stripe_subscriptions
-    union all select * from stripe_invoices
-    union all select * from stripe_invoice_line_items
-    union all select * from stripe_charges
-    union all select * from segment_identifies
-    union all select * from segment_groups
-    union all select * from segment_tracks
-    union all select * from survey_nps_responses
+    union all
+    select * from salesforce_contacts
+    union all
+    select * from salesforce_opportunities
+    union all
+    select * from salesforce_tasks
+    union all
+    select * from salesforce_events
+    union all
+    select * from salesforce_users
+    union all
+    select * from zendesk_organizations
+    union all
+    select * from zendesk_users
+    union all
+    select * from zendesk_tickets
+    union all
+    select * from zendesk_ticket_field_history
+    union all
+    select * from stripe_customers
+    union all
+    select * from stripe_prices
+    union all
+    select * from stripe_subscriptions
+    union all
+    select * from stripe_invoices
+    union all
+    select * from stripe_invoice_line_items
+    union all
+    select * from stripe_charges
+    union all
+    select * from segment_identifies
+    union all
+    select * from segment_groups
+    union all
+    select * from segment_tracks
+    union all
+    select * from survey_nps_responses
 
 ),
 
@@ -294,8 +313,13 @@ numbered_rejected_rows as (
     select
         all_rejected_rows.*,
         row_number() over (
-            partition by source_system, source_table, record_key, reject_reason, loaded_at
-            order by source_system
+            partition by
+                all_rejected_rows.source_system,
+                all_rejected_rows.source_table,
+                all_rejected_rows.record_key,
+                all_rejected_rows.reject_reason,
+                all_rejected_rows.loaded_at
+            order by all_rejected_rows.source_system
         ) as occurrence
     from all_rejected_rows
 

@@ -93,8 +93,8 @@ account_days as (
         calendar.is_as_of_date
     from customer_periods
     inner join calendar
-        on calendar.date_day >= customer_periods.customer_since
-        and (customer_periods.customer_until is null or calendar.date_day < customer_periods.customer_until)
+        on customer_periods.customer_since <= calendar.date_day
+        and (customer_periods.customer_until is null or customer_periods.customer_until > calendar.date_day)
 
 )
 

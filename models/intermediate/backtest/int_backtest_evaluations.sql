@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     The evaluation set of the backtest: at every snapshot date, each account
     in the population with its score and tier on that date (current
     configuration version, computed before manual overrides) and whether it
@@ -88,8 +90,8 @@ decisions_in_horizon as (
     from snapshot_scores
     inner join decisions
         on snapshot_scores.account_id = decisions.account_id
-        and decisions.decided_on > snapshot_scores.snapshot_date
-        and decisions.decided_on <= {{ dbt.dateadd('day', horizon, 'snapshot_scores.snapshot_date') }}
+        and snapshot_scores.snapshot_date < decisions.decided_on
+        and {{ dbt.dateadd('day', horizon, 'snapshot_scores.snapshot_date') }} >= decisions.decided_on
     group by
         snapshot_scores.account_id,
         snapshot_scores.snapshot_date

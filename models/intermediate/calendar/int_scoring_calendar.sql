@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     One row per day from the first day of product data to the as-of date.
     The as-of date is the health_as_of_date var, or else the latest day any
     source has data. Days from history_start_date on are scored; earlier days
@@ -38,10 +40,14 @@ crm_tasks as (
 all_activity_dates as (
 
     select activity_date from product_events
-    union all select activity_date from tickets
-    union all select activity_date from charges
-    union all select activity_date from invoices
-    union all select activity_date from crm_tasks
+    union all
+    select activity_date from tickets
+    union all
+    select activity_date from charges
+    union all
+    select activity_date from invoices
+    union all
+    select activity_date from crm_tasks
 
 ),
 
@@ -49,7 +55,7 @@ bounds as (
 
     select
         coalesce(
-            (select min(activity_date) from product_events),
+            (select min(product_events.activity_date) from product_events),
             min(all_activity_dates.activity_date)
         ) as data_start_date,
         {% if var('health_as_of_date') -%}

@@ -93,9 +93,17 @@ overdue_periods as (
 
 overdue_deltas as (
 
-    select account_id, overdue_from as date_day, 1 as delta from overdue_periods
+    select
+        account_id,
+        overdue_from as date_day,
+        1 as delta
+    from overdue_periods
     union all
-    select account_id, overdue_until as date_day, -1 as delta from overdue_periods
+    select
+        account_id,
+        overdue_until as date_day,
+        -1 as delta
+    from overdue_periods
     where overdue_until is not null
 
 ),
@@ -233,7 +241,7 @@ open_renewals as (
         on account_days.account_id = opportunities.account_id
         and opportunities.opportunity_type = 'renewal'
         and cast(opportunities.created_at as date) <= account_days.date_day
-        and opportunities.close_date >= account_days.date_day
+        and account_days.date_day <= opportunities.close_date
     group by
         account_days.account_id,
         account_days.date_day
@@ -328,12 +336,12 @@ with_history as (
 
     select
         carried_forward.*,
-        lag(licensed_seats, {{ windows.quality_days }}) over (
-            partition by account_id order by date_day
+        lag(carried_forward.licensed_seats, {{ windows.quality_days }}) over (
+            partition by carried_forward.account_id order by carried_forward.date_day
         ) as licensed_seats_quality_window_ago,
         case
-            when renewal_close_date is not null then renewal_close_date
-            when current_term_ends_on >= date_day then current_term_ends_on
+            when carried_forward.renewal_close_date is not null then carried_forward.renewal_close_date
+            when carried_forward.current_term_ends_on >= carried_forward.date_day then carried_forward.current_term_ends_on
         end as next_renewal_on
     from carried_forward
 

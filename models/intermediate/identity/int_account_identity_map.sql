@@ -262,12 +262,18 @@ survey_respondent_rows as (
 all_identity_rows as (
 
     select * from crm_account_rows
-    union all select * from stripe_customer_rows
-    union all select * from zendesk_organization_rows
-    union all select * from zendesk_user_rows
-    union all select * from segment_workspace_rows
-    union all select * from segment_user_rows
-    union all select * from survey_respondent_rows
+    union all
+    select * from stripe_customer_rows
+    union all
+    select * from zendesk_organization_rows
+    union all
+    select * from zendesk_user_rows
+    union all
+    select * from segment_workspace_rows
+    union all
+    select * from segment_user_rows
+    union all
+    select * from survey_respondent_rows
 
 ),
 

@@ -106,11 +106,26 @@ renewals as (
 
 all_decisions as (
 
-    select account_id, decided_on, outcome, recorded_by from billing_churn_first
+    select
+        account_id,
+        decided_on,
+        outcome,
+        recorded_by
+    from billing_churn_first
     union all
-    select account_id, decided_on, outcome, recorded_by from crm_churn_not_in_billing
+    select
+        account_id,
+        decided_on,
+        outcome,
+        recorded_by
+    from crm_churn_not_in_billing
     union all
-    select account_id, decided_on, outcome, recorded_by from renewals
+    select
+        account_id,
+        decided_on,
+        outcome,
+        recorded_by
+    from renewals
 
 ),
 

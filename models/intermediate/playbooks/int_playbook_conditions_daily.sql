@@ -50,10 +50,11 @@ tier_runs as (
 
     select
         with_previous.*,
-        sum(case when previous_tier is null or previous_tier <> health_tier then 1 else 0 end) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
-        ) as tier_run_number
+        sum(case when with_previous.previous_tier is null or with_previous.previous_tier <> with_previous.health_tier then 1 else 0 end)
+            over (
+                partition by with_previous.account_id order by with_previous.date_day
+                rows between unbounded preceding and current row
+            ) as tier_run_number
     from with_previous
 
 ),

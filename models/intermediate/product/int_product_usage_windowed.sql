@@ -176,8 +176,8 @@ with_window_ago as (
 
     select
         windowed.*,
-        lag(active_users_in_window, {{ window_days }}) over (
-            partition by account_id order by date_day
+        lag(windowed.active_users_in_window, {{ window_days }}) over (
+            partition by windowed.account_id order by windowed.date_day
         ) as active_users_window_ago
     from windowed
 

@@ -95,9 +95,19 @@ covered_periods as (
 
 deltas as (
 
-    select account_id, member_kind, covered_from as date_day, 1 as delta from covered_periods
+    select
+        account_id,
+        member_kind,
+        covered_from as date_day,
+        1 as delta
+    from covered_periods
     union all
-    select account_id, member_kind, uncovered_from as date_day, -1 as delta from covered_periods
+    select
+        account_id,
+        member_kind,
+        uncovered_from as date_day,
+        -1 as delta
+    from covered_periods
 
 ),
 

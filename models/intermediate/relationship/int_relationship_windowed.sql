@@ -62,9 +62,16 @@ daily_meetings as (
 
 touchpoints as (
 
-    select account_id, activity_date from tasks where status = 'completed' or is_closed
+    select
+        account_id,
+        activity_date
+    from tasks
+    where status = 'completed' or is_closed
     union all
-    select account_id, activity_date from meetings
+    select
+        account_id,
+        activity_date
+    from meetings
 
 ),
 

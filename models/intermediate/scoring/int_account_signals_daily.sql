@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     Every health signal's raw value for every account and day, point in time:
     each value uses only data dated on or before the day. One wide row per
     account-day; `<signal>__observed_on` is the day the value was last

@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     The score of each account-day decomposed into per-signal contributions,
     for the most recent health_drivers_days scored days (the full daily
     history of signals stays wide in int_signals_normalized):

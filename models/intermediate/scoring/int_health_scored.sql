@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     The health score of every account on every scored day, before manual
     overrides:
       scorecard      first configured scorecard whose applies_to matches, else default

@@ -75,12 +75,13 @@ applied as (
         coalesce(matching_overrides.override_score, scored.health_score) as health_score,
         case
             when matching_overrides.override_tier is not null then matching_overrides.override_tier
-            when matching_overrides.override_score is not null then
-                case
-                    when matching_overrides.override_score < {{ config.tiers.red_below }} then 'red'
-                    when matching_overrides.override_score > {{ config.tiers.green_above }} then 'green'
-                    else 'yellow'
-                end
+            when matching_overrides.override_score is not null
+                then
+                    case
+                        when matching_overrides.override_score < {{ config.tiers.red_below }} then 'red'
+                        when matching_overrides.override_score > {{ config.tiers.green_above }} then 'green'
+                        else 'yellow'
+                    end
             else scored.health_tier
         end as health_tier,
         scored.coverage_pct,

@@ -1,4 +1,6 @@
-{#-
+-- sqlfluff:exclude_rules:structure.column_order,ambiguous.join,references.special_chars,references.keywords,ambiguous.column_count,layout.cte_newline,layout.indent,layout.long_lines,references.consistent
+-- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
+{#
     Each signal's status and 0-100 value for every account and day, per the
     health_signals configuration. Status:
       not_applicable  the signal does not apply to the account (applies_to)

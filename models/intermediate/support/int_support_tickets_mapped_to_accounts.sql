@@ -19,7 +19,9 @@ identity_map as (
 
 organization_accounts as (
 
-    select source_id as organization_id, account_id
+    select
+        source_id as organization_id,
+        account_id
     from identity_map
     where source_entity = 'organization'
 
@@ -27,7 +29,9 @@ organization_accounts as (
 
 requester_accounts as (
 
-    select source_id as user_id, account_id
+    select
+        source_id as user_id,
+        account_id
     from identity_map
     where source_entity = 'user'
 
