@@ -7,11 +7,26 @@ loaders really write. Every column is loaded as text, the harshest case.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 
-SAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "external-data" / "fivetran"
+
+def _samples_dir() -> Path:
+    """$CUSTOMER_HEALTH_EXTERNAL_DATA, else ../shared/external-data next to the project, else /work/shared."""
+    candidates = []
+    if os.environ.get("CUSTOMER_HEALTH_EXTERNAL_DATA"):
+        candidates.append(Path(os.environ["CUSTOMER_HEALTH_EXTERNAL_DATA"]))
+    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "external-data")
+    candidates.append(Path("/work/shared/external-data"))
+    for candidate in candidates:
+        if (candidate / "fivetran").is_dir():
+            return candidate / "fivetran"
+    return candidates[0] / "fivetran"
+
+
+SAMPLES_DIR = _samples_dir()
 
 # raw schema -> {raw table name: sample file}
 SAMPLE_TABLES = {
