@@ -32,6 +32,14 @@ def history_rows(project: DbtProject, where: str = "1 = 1") -> list[tuple]:
     )
 
 
+def scored_rows(project: DbtProject) -> list[tuple]:
+    return project.query(
+        "select account_id, date_day, is_as_of_date, health_score, health_tier, coverage_pct, top_risk_driver, "
+        "active_user_ratio__normalized, core_workflows_per_seat__normalized, config_version "
+        "from main_intermediate.int_health_scored order by account_id, date_day"
+    )
+
+
 def test_incremental_daily_runs_equal_a_full_refresh(dirty_world: DbtProject, tmp_path):
     project = copy_of(dirty_world, tmp_path, "incremental")
     as_of = project.scalar("select max(score_date) from main_marts.customer_health_history")
@@ -44,12 +52,18 @@ def test_incremental_daily_runs_equal_a_full_refresh(dirty_world: DbtProject, tm
     for day in (earlier + timedelta(days=3), as_of):
         project.run("run", "--select", "+customer_health_history", vars={"health_as_of_date": str(day)})
     incremental = history_rows(project)
+    incremental_scored = scored_rows(project)
 
-    project.run("run", "--select", "customer_health_history", "--full-refresh")
+    # a full refresh of everything upstream too: the incremental daily
+    # signals, normalized values and scores must equal a rebuild from scratch
+    project.run("run", "--select", "+customer_health_history", "--full-refresh")
     full_refresh = history_rows(project)
+    full_refresh_scored = scored_rows(project)
 
     assert len(incremental) == len(full_refresh) > 0
     assert incremental == full_refresh
+    assert len(incremental_scored) == len(full_refresh_scored) > 0
+    assert incremental_scored == full_refresh_scored
 
 
 def test_rescoring_under_a_new_configuration_keeps_the_old_rows(dirty_world: DbtProject, tmp_path):
@@ -58,7 +72,7 @@ def test_rescoring_under_a_new_configuration_keeps_the_old_rows(dirty_world: Dbt
     old_versions = {row[-1] for row in before}
     assert len(old_versions) == 1
 
-    project.run("run", "--select", "+customer_health_history", vars={"health_min_coverage_pct": 75})
+    project.run("run", "--select", "+customer_health_history", vars={"health_min_coverage_pct": 95})
     versions = dict(project.query(
         "select config_version, count(*) from main_marts.customer_health_history group by 1"
     ))

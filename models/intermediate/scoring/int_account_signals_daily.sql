@@ -10,9 +10,17 @@
     billing, no response yet), which scoring treats as missing, not as bad.
 -#}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['account_id', 'date_day'],
+    on_schema_change='fail'
+) }}
+
 with account_days as (
 
     select * from {{ ref('int_account_days') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
@@ -229,7 +237,8 @@ signals as (
         crm_data_through as qbrs__observed_on,
         case when last_touch_on is not null
             then {{ dbt.datediff('last_touch_on', 'date_day', 'day') }} end as days_since_last_touch,
-        crm_data_through as days_since_last_touch__observed_on
+        crm_data_through as days_since_last_touch__observed_on,
+        '{{ customer_health.health_config_version() }}' as config_version
 
     from joined
 

@@ -12,12 +12,20 @@
                      yellow / green by the configured thresholds
 -#}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['account_id', 'date_day'],
+    on_schema_change='fail'
+) }}
+
 {%- set config = customer_health.health_config() %}
 
 with normalized as (
 
     select * from {{ ref('int_signals_normalized') }}
     where is_scored_day
+        and {{ customer_health.incremental_days('date_day') }}
 
 ),
 
@@ -137,8 +145,7 @@ tiered as (
             when health_score < {{ config.tiers.red_below }} then 'red'
             when health_score > {{ config.tiers.green_above }} then 'green'
             else 'yellow'
-        end as health_tier,
-        '{{ customer_health.health_config_version() }}' as config_version
+        end as health_tier
     from drivers
 
 )

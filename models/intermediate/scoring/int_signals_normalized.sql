@@ -10,11 +10,19 @@
     Only observed signals get a normalized value.
 -#}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['account_id', 'date_day'],
+    on_schema_change='fail'
+) }}
+
 {%- set config = customer_health.health_config() %}
 
 with signals as (
 
     select * from {{ ref('int_account_signals_daily') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
@@ -29,7 +37,8 @@ with_status as (
         is_scored_day,
         is_as_of_date,
         licensed_seats,
-        next_renewal_on
+        next_renewal_on,
+        config_version
         {%- for name, settings in config.signals.items() %},
         {{ name }} as {{ name }}__raw,
         case
