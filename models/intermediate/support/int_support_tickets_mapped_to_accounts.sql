@@ -41,7 +41,10 @@ mapped_tickets as (
 
     select
         tickets.ticket_id,
-        coalesce(organization_accounts.account_id, requester_accounts.account_id) as account_id,
+        coalesce(
+            organization_accounts.account_id,
+            case when tickets.organization_id is null then requester_accounts.account_id end
+        ) as account_id,
         tickets.priority,
         tickets.status,
         tickets.is_escalated,
@@ -50,9 +53,9 @@ mapped_tickets as (
     from tickets
     left join organization_accounts
         on tickets.organization_id = organization_accounts.organization_id
+    -- an equi-join; the requester counts only for tickets without an organization
     left join requester_accounts
-        on tickets.organization_id is null
-        and tickets.requester_id = requester_accounts.user_id
+        on tickets.requester_id = requester_accounts.user_id
 
 )
 
