@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -86,6 +87,15 @@ def release_duckdb() -> None:
     if environment is not None:
         environment.close()
         DuckDBConnectionManager._ENV = None
+
+
+def copy_of(world: DbtProject, tmp_path: Path, name: str) -> DbtProject:
+    """A copy of a built warehouse that a test may change without touching the shared fixture."""
+    work = tmp_path / name
+    work.mkdir()
+    copy = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
+    shutil.copy(world.db_path, copy.db_path)
+    return copy
 
 
 def generate_world(db_path: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -2,20 +2,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
-from conftest import DbtProject
+from conftest import DbtProject, copy_of
 
 SYNC = "main_marts.crm_account_health_sync"
 SYNC_MODELS = ("crm_account_health_sync_checks", "crm_account_health_sync")
-
-
-def copy_of(world: DbtProject, tmp_path, name: str) -> DbtProject:
-    work = tmp_path / name
-    work.mkdir()
-    copy = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
-    shutil.copy(world.db_path, copy.db_path)
-    return copy
 
 
 def sync_rows(project: DbtProject) -> list[tuple]:

@@ -1,7 +1,6 @@
 """History is point in time and incremental-safe; the backtest measures and gates; calibration runs."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -9,20 +8,12 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, DbtProject
+from conftest import PROJECT_DIR, DbtProject, copy_of
 
 HISTORY_COLUMNS = (
     "account_id, score_date, segment, scorecard, health_score, health_tier, coverage_pct, "
     "computed_health_score, computed_health_tier, is_overridden, licensed_seats, renewal_date, config_version"
 )
-
-
-def copy_of(world: DbtProject, tmp_path, name: str) -> DbtProject:
-    work = tmp_path / name
-    work.mkdir()
-    copy = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
-    shutil.copy(world.db_path, copy.db_path)
-    return copy
 
 
 def history_rows(project: DbtProject, where: str = "1 = 1") -> list[tuple]:
