@@ -11,8 +11,8 @@ aggregated as (
     select
         account_id,
         occurred_on as date_day,
-        count(*) as product_events,
-        sum(case when is_core_workflow then 1 else 0 end) as core_workflow_completions,
+        sum(event_count) as product_events,
+        sum(case when is_core_workflow then event_count else 0 end) as core_workflow_completions,
         count(distinct user_id) as active_users
     from mapped_events
     group by

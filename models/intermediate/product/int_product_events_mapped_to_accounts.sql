@@ -1,12 +1,54 @@
 {#-
     Product events attributed to CRM accounts (user -> workspace -> account)
-    and to features (feature catalog seed). Events of users whose workspace
-    maps to no account are left out here and counted in the identity map.
+    and to features (feature catalog seed), counted per user, day and event
+    name: the finest grain any product signal needs, and the last place the
+    project touches event-level data. Events of users whose workspace maps to
+    no account are left out here and counted in the identity map.
+
+    Incremental by event day: a run recomputes every day that received a new
+    load since the latest load this table holds (late events included), and
+    the days of earlier copies of re-delivered messages. Changing the feature
+    catalog or remapping users to other accounts needs a --full-refresh.
 -#}
 
-with tracks as (
+-- depends_on: {{ ref('base_segment__tracks') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='occurred_on',
+    on_schema_change='fail'
+) }}
+
+with
+{% if is_incremental() %}
+new_loads as (
+
+    select
+        message_id,
+        occurred_on
+    from {{ ref('base_segment__tracks') }}
+    where loaded_at > (select max(last_loaded_at) from {{ this }})
+
+),
+
+touched_days as (
+
+    select occurred_on from new_loads
+    union
+    select base_tracks.occurred_on
+    from {{ ref('base_segment__tracks') }} as base_tracks
+    where base_tracks.message_id in (select new_loads.message_id from new_loads)
+
+),
+
+{% endif %}
+tracks as (
 
     select * from {{ ref('stg_segment__tracks') }}
+    {% if is_incremental() -%}
+    where occurred_on in (select touched_days.occurred_on from touched_days)
+    {%- endif %}
 
 ),
 
@@ -31,21 +73,47 @@ feature_catalog as (
 mapped_events as (
 
     select
-        tracks.message_id,
         user_accounts.account_id,
         tracks.user_id,
+        tracks.occurred_on,
         tracks.event_name,
         feature_catalog.feature_name,
         coalesce(feature_catalog.is_core_workflow, false) as is_core_workflow,
         coalesce(feature_catalog.counts_for_breadth, false) as counts_for_breadth,
         feature_catalog.milestone,
-        tracks.occurred_on
+        tracks.loaded_at
     from tracks
     inner join user_accounts
         on tracks.user_id = user_accounts.user_id
     left join feature_catalog
         on tracks.event_name = feature_catalog.event_name
 
+),
+
+counted as (
+
+    select
+        account_id,
+        user_id,
+        occurred_on,
+        event_name,
+        feature_name,
+        is_core_workflow,
+        counts_for_breadth,
+        milestone,
+        count(*) as event_count,
+        max(loaded_at) as last_loaded_at
+    from mapped_events
+    group by
+        account_id,
+        user_id,
+        occurred_on,
+        event_name,
+        feature_name,
+        is_core_workflow,
+        counts_for_breadth,
+        milestone
+
 )
 
-select * from mapped_events
+select * from counted

@@ -85,9 +85,9 @@ daily_milestones as (
     select
         account_id,
         occurred_on as date_day,
-        sum(case when milestone = 'invite' then 1 else 0 end) as invites,
-        sum(case when milestone = 'core_workflow' then 1 else 0 end) as core_workflow_events,
-        sum(case when milestone = 'integration' then 1 else 0 end) as integration_events
+        sum(case when milestone = 'invite' then event_count else 0 end) as invites,
+        sum(case when milestone = 'core_workflow' then event_count else 0 end) as core_workflow_events,
+        sum(case when milestone = 'integration' then event_count else 0 end) as integration_events
     from mapped_events
     where milestone is not null
     group by

@@ -1,3 +1,10 @@
+{#-
+    Accepted Segment tracks. A view: the typed, deduplicated rows are kept by
+    the incremental base model, and readers scan them from there.
+-#}
+
+{{ config(materialized='view') }}
+
 with base_tracks as (
 
     select * from {{ ref('base_segment__tracks') }}
@@ -12,7 +19,7 @@ accepted_tracks as (
         anonymous_id,
         event_name,
         event_text,
-        cast(occurred_at as date) as occurred_on,
+        occurred_on,
         occurred_at,
         received_at,
         loaded_at

@@ -1,3 +1,21 @@
+{#-
+    Every raw Segment track with its reject reason. Tracks are the largest raw
+    table by far (millions of rows a month), so this base model is an
+    incremental table, not a view: each run reads only the loads that arrived
+    after the latest load it holds (uuid_ts), plus the rows it already holds
+    for the same message ids, and ranks those together (a later load of a
+    message wins; the earlier copy becomes a duplicate_load reject). The
+    staged and rejected tracks both read this table, so the dedupe window runs
+    once per load, not once per reader and day.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('segment', 'tracks')) -%}
 
 with source_rows as (
@@ -21,15 +39,49 @@ typed as (
 
 ),
 
+new_loads as (
+
+    select * from typed
+    {% if is_incremental() -%}
+    where typed.loaded_at > (select max(loaded_at) from {{ this }})
+    {%- endif %}
+
+),
+
+candidates as (
+
+    select * from new_loads
+    {% if is_incremental() %}
+    union all
+    select
+        message_id,
+        user_id,
+        anonymous_id,
+        event_name,
+        event_text,
+        occurred_at,
+        received_at,
+        loaded_at
+    from {{ this }}
+    where message_id in (select new_loads.message_id from new_loads)
+    {% endif %}
+
+),
+
 ranked as (
 
     select
-        typed.*,
-        row_number() over (
-            partition by typed.message_id
-            order by typed.loaded_at desc
-        ) as load_rank
-    from typed
+        candidates.*,
+        {#- rows without a message id are rejected anyway; rank 1 keeps them stable across runs -#}
+        case
+            when candidates.message_id is null then 1
+            else
+                row_number() over (
+                    partition by candidates.message_id
+                    order by candidates.loaded_at desc, candidates.received_at desc
+                )
+        end as load_rank
+    from candidates
 
 ),
 
@@ -45,7 +97,8 @@ checked as (
             when ranked.occurred_at is null then 'unparseable_timestamp'
             when ranked.occurred_at > {{ dbt.dateadd('hour', var('staging_future_tolerance_hours'), 'ranked.received_at') }}
                 then 'future_date'
-        end as reject_reason
+        end as reject_reason,
+        cast(ranked.occurred_at as date) as occurred_on
     from ranked
 
 )
