@@ -27,3 +27,28 @@
     1 = 1
     {%- endif -%}
 {% endmacro %}
+
+{#-
+    The first day a windowed account x day model reads on this run: the first
+    day incremental_days() recomputes, less context_days of earlier days that
+    its rolling windows (and lags) look back over. Values carried from before
+    this day (running totals, the latest seat count) are carried into it by
+    the model. A full refresh, or rows from another configuration, read from
+    the beginning.
+-#}
+{% macro incremental_window_start(context_days) %}
+    {%- if is_incremental() -%}
+    (
+        select
+            case
+                when count(*) = 0
+                    or max(case when config_version <> '{{ customer_health.health_config_version() }}' then 1 else 0 end) = 1
+                    then cast('1900-01-01' as date)
+                else cast({{ dbt.dateadd('day', -(var('health_history_lookback_days') + context_days), 'max(date_day)') }} as date)
+            end
+        from {{ this }}
+    )
+    {%- else -%}
+    cast('1900-01-01' as date)
+    {%- endif -%}
+{% endmacro %}

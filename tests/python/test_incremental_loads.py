@@ -29,6 +29,8 @@ COMPARED = [
     ("main_staging.stg_rejected_rows", "source_table, record_key, loaded_at, reject_reason"),
     ("main_intermediate.int_product_events_mapped_to_accounts", "user_id, occurred_on, event_name"),
     ("main_intermediate.int_product_usage_windowed", "account_id, date_day"),
+    ("main_intermediate.int_support_windowed", "account_id, date_day"),
+    ("main_intermediate.int_commercial_windowed", "account_id, date_day"),
     ("main_intermediate.int_account_signals_daily", "account_id, date_day"),
     ("main_intermediate.int_health_scored", "account_id, date_day"),
     ("main_marts.customer_health_history", "account_id, score_date, config_version"),

@@ -9,6 +9,19 @@
 
 {%- set windows = customer_health.health_config().windows %}
 
+{#-
+    Incremental: a daily run recomputes the lookback days and reads one
+    quality window before them. Open overdue invoices, the latest seat count
+    and the current contract term from before the first day read carry into
+    that day, exactly as values from before an account's first day do.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
+
 with account_days as (
 
     select
@@ -16,6 +29,7 @@ with account_days as (
         date_day,
         is_billed_in_stripe
     from {{ ref('int_account_days') }}
+    where date_day >= {{ customer_health.incremental_window_start(windows.quality_days) }}
 
 ),
 
@@ -167,7 +181,7 @@ contract_term_starts as (
 
 ),
 
-{#- values set before an account's first spine day take effect on that day (latest one wins) -#}
+{#- values set before an account's first spine day (or the first day read) take effect on that day (latest one wins) -#}
 seat_lines as (
 
     select
@@ -278,7 +292,7 @@ spined as (
 
 ),
 
-{#- invoices already overdue before an account's first spine day carry in -#}
+{#- invoices already overdue before an account's first spine day (or the first day read) carry in -#}
 carry_in as (
 
     select
@@ -347,4 +361,8 @@ with_history as (
 
 )
 
-select * from with_history
+select
+    with_history.*,
+    '{{ customer_health.health_config_version() }}' as config_version
+from with_history
+where {{ customer_health.incremental_days('with_history.date_day') }}

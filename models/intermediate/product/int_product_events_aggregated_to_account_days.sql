@@ -1,4 +1,10 @@
-{#- Product activity per account and day (only days with activity). -#}
+{#-
+    Product activity per account and day (only days with activity). A view:
+    its one reader filters it to the days it needs, and DuckDB and PostgreSQL
+    push that filter down to the event counts.
+-#}
+
+{{ config(materialized='view') }}
 
 with mapped_events as (
 

@@ -3,9 +3,28 @@
     window (and the window before it, for trends), on the account-day spine.
     Zero when the account has a product workspace but did nothing; null when
     it has no product workspace at all (usage unknown, not bad).
+
+    Distinct users and features in a trailing window are counted without a
+    distinct-count window function (which PostgreSQL lacks): each user's (or
+    feature's) active days are merged into covered periods - a day of activity
+    covers that day and the window-1 days after it - and every period
+    contributes +1 on its first covered day and -1 the day after its last. A
+    running sum of these deltas over the spine is the number of distinct
+    users (features) active in the window ending on each day.
+
+    Incremental: a daily run recomputes the lookback days and reads the two
+    activity windows before them. Running totals (deltas, milestones) from
+    before the first day read are carried into that day.
 -#}
 
 {%- set window_days = customer_health.health_config().windows.activity_days %}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
 
 with account_days as (
 
@@ -14,24 +33,147 @@ with account_days as (
         date_day,
         spine_day_number
     from {{ ref('int_account_days') }}
+    where date_day >= {{ customer_health.incremental_window_start(2 * window_days) }}
+
+),
+
+account_first_days as (
+
+    select
+        account_id,
+        min(date_day) as first_day
+    from {{ ref('int_account_days') }}
+    group by account_id
 
 ),
 
 daily_usage as (
 
     select * from {{ ref('int_product_events_aggregated_to_account_days') }}
-
-),
-
-window_deltas as (
-
-    select * from {{ ref('int_product_window_deltas') }}
+    where date_day >= {{ customer_health.incremental_window_start(2 * window_days) }}
 
 ),
 
 mapped_events as (
 
     select * from {{ ref('int_product_events_mapped_to_accounts') }}
+
+),
+
+{#- activity before the first day read minus one window cannot reach a window read -#}
+recent_events as (
+
+    select * from mapped_events
+    where occurred_on >= cast({{ dbt.dateadd('day', -(window_days - 1), customer_health.incremental_window_start(2 * window_days)) }} as date)
+
+),
+
+member_days as (
+
+    select distinct
+        account_id,
+        'user' as member_kind,
+        user_id as member_id,
+        occurred_on
+    from recent_events
+
+    union all
+
+    select distinct
+        account_id,
+        'feature' as member_kind,
+        feature_name as member_id,
+        occurred_on
+    from recent_events
+    where counts_for_breadth
+
+),
+
+with_previous_day as (
+
+    select
+        member_days.*,
+        lag(occurred_on) over (
+            partition by account_id, member_kind, member_id
+            order by occurred_on
+        ) as previous_active_on
+    from member_days
+
+),
+
+period_starts as (
+
+    select
+        with_previous_day.*,
+        case
+            when previous_active_on is null
+                or {{ dbt.datediff('previous_active_on', 'occurred_on', 'day') }} > {{ window_days }}
+                then 1
+            else 0
+        end as starts_period
+    from with_previous_day
+
+),
+
+numbered_periods as (
+
+    select
+        period_starts.*,
+        sum(starts_period) over (
+            partition by account_id, member_kind, member_id
+            order by occurred_on
+            rows between unbounded preceding and current row
+        ) as period_number
+    from period_starts
+
+),
+
+covered_periods as (
+
+    select
+        account_id,
+        member_kind,
+        member_id,
+        min(occurred_on) as covered_from,
+        cast({{ dbt.dateadd('day', window_days, 'max(occurred_on)') }} as date) as uncovered_from
+    from numbered_periods
+    group by
+        account_id,
+        member_kind,
+        member_id,
+        period_number
+
+),
+
+period_deltas as (
+
+    select
+        account_id,
+        member_kind,
+        covered_from as date_day,
+        1 as delta
+    from covered_periods
+    union all
+    select
+        account_id,
+        member_kind,
+        uncovered_from as date_day,
+        -1 as delta
+    from covered_periods
+
+),
+
+window_deltas as (
+
+    select
+        account_id,
+        date_day,
+        sum(case when member_kind = 'user' then delta else 0 end) as active_users_delta,
+        sum(case when member_kind = 'feature' then delta else 0 end) as features_delta
+    from period_deltas
+    group by
+        account_id,
+        date_day
 
 ),
 
@@ -80,19 +222,31 @@ clamped_deltas as (
 
 ),
 
+{#- milestones from the account's first spine day on; those before the first day read carry into it -#}
 daily_milestones as (
 
     select
-        account_id,
-        occurred_on as date_day,
-        sum(case when milestone = 'invite' then event_count else 0 end) as invites,
-        sum(case when milestone = 'core_workflow' then event_count else 0 end) as core_workflow_events,
-        sum(case when milestone = 'integration' then event_count else 0 end) as integration_events
+        mapped_events.account_id,
+        case
+            when mapped_events.occurred_on < spine_bounds.first_day then spine_bounds.first_day
+            else mapped_events.occurred_on
+        end as date_day,
+        sum(case when mapped_events.milestone = 'invite' then mapped_events.event_count else 0 end) as invites,
+        sum(case when mapped_events.milestone = 'core_workflow' then mapped_events.event_count else 0 end) as core_workflow_events,
+        sum(case when mapped_events.milestone = 'integration' then mapped_events.event_count else 0 end) as integration_events
     from mapped_events
-    where milestone is not null
+    inner join account_first_days
+        on mapped_events.account_id = account_first_days.account_id
+    inner join spine_bounds
+        on mapped_events.account_id = spine_bounds.account_id
+    where mapped_events.milestone is not null
+        and mapped_events.occurred_on >= account_first_days.first_day
     group by
-        account_id,
-        occurred_on
+        mapped_events.account_id,
+        case
+            when mapped_events.occurred_on < spine_bounds.first_day then spine_bounds.first_day
+            else mapped_events.occurred_on
+        end
 
 ),
 
@@ -183,4 +337,8 @@ with_window_ago as (
 
 )
 
-select * from with_window_ago
+select
+    with_window_ago.*,
+    '{{ customer_health.health_config_version() }}' as config_version
+from with_window_ago
+where {{ customer_health.incremental_days('with_window_ago.date_day') }}

@@ -36,30 +36,35 @@ crm_accounts as (
 product as (
 
     select * from {{ ref('int_product_usage_windowed') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
 support as (
 
     select * from {{ ref('int_support_windowed') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
 sentiment as (
 
     select * from {{ ref('int_sentiment_windowed') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
 commercial as (
 
     select * from {{ ref('int_commercial_windowed') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
 relationship as (
 
     select * from {{ ref('int_relationship_windowed') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 

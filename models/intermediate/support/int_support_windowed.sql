@@ -6,6 +6,18 @@
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
+{%- set context_days = [2 * windows.activity_days, windows.quality_days] | max %}
+
+{#-
+    Incremental: a daily run recomputes the lookback days and reads the
+    context_days before them that the windows cover.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
 
 with account_days as (
 
@@ -14,6 +26,7 @@ with account_days as (
         date_day,
         spine_day_number
     from {{ ref('int_account_days') }}
+    where date_day >= {{ customer_health.incremental_window_start(context_days) }}
 
 ),
 
@@ -130,4 +143,8 @@ windowed as (
 
 )
 
-select * from windowed
+select
+    windowed.*,
+    '{{ customer_health.health_config_version() }}' as config_version
+from windowed
+where {{ customer_health.incremental_days('windowed.date_day') }}
