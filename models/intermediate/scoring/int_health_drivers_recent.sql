@@ -30,11 +30,30 @@ scored as (
 
 ),
 
-unpivoted as (
+{#- each recent day next to the same account's scores 30 days earlier, still one wide row per account-day -#}
+paired as (
 
+    select
+        current_day.*,
+        earlier_day.account_id is not null as has_earlier_day,
+        earlier_day.observed_weight as earlier_observed_weight
+        {%- for name in config.signals %},
+        earlier_day.{{ name }}__status as earlier_{{ name }}__status,
+        earlier_day.{{ name }}__normalized as earlier_{{ name }}__normalized,
+        earlier_day.{{ name }}__weight as earlier_{{ name }}__weight
+        {%- endfor %}
+    from scored as current_day
+    left join scored as earlier_day
+        on current_day.account_id = earlier_day.account_id
+        and earlier_day.date_day = {{ dbt.dateadd('day', -30, 'current_day.date_day') }}
+    cross join calendar
+    where current_day.date_day > {{ dbt.dateadd('day', -config.drivers_days, 'calendar.as_of_date') }}
+
+),
+
+unpivoted as (
     {%- for name, settings in config.signals.items() %}
     {%- if not loop.first %}
-
     union all
     {% endif %}
     select
@@ -47,8 +66,14 @@ unpivoted as (
         {{ name }}__normalized as normalized_value,
         {{ name }}__weight as weight,
         observed_weight,
-        health_score
-    from scored
+        health_score,
+        case
+            when not has_earlier_day then null
+            when earlier_{{ name }}__status = 'observed' and earlier_observed_weight > 0
+                then earlier_{{ name }}__weight * earlier_{{ name }}__normalized / earlier_observed_weight
+            else 0
+        end as earlier_contribution
+    from paired
     {%- endfor %}
 
 ),
@@ -70,7 +95,8 @@ contributions as (
             then weight * normalized_value / observed_weight else 0 end as contribution,
         case when signal_status = 'observed' and observed_weight > 0
             then weight * (100 - normalized_value) / observed_weight else 0 end as points_lost,
-        health_score
+        health_score,
+        earlier_contribution
     from unpivoted
 
 ),
@@ -78,15 +104,20 @@ contributions as (
 with_delta as (
 
     select
-        current_day.*,
-        current_day.contribution - earlier_day.contribution as delta_30d
-    from contributions as current_day
-    left join contributions as earlier_day
-        on current_day.account_id = earlier_day.account_id
-        and current_day.signal_name = earlier_day.signal_name
-        and earlier_day.date_day = {{ dbt.dateadd('day', -30, 'current_day.date_day') }}
-    cross join calendar
-    where current_day.date_day > {{ dbt.dateadd('day', -config.drivers_days, 'calendar.as_of_date') }}
+        account_id,
+        date_day,
+        signal_name,
+        signal_group,
+        signal_status,
+        raw_value,
+        normalized_value,
+        weight,
+        renormalized_weight,
+        contribution,
+        points_lost,
+        health_score,
+        contribution - earlier_contribution as delta_30d
+    from contributions
 
 )
 
