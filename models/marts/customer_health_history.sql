@@ -3,7 +3,8 @@
     point in time, one row per account, day and configuration version.
 
     Incremental: each run re-scores the last health_history_lookback_days days
-    of the current configuration (late-arriving data) and appends new days.
+    of the current configuration (late-arriving data, accounts that ended) and
+    appends new days; a re-scored day replaces all of that day's rows.
     Rows of other configuration versions are never touched, so rescoring
     history under a changed configuration keeps the old rows beside the new
     ones for the same dates.
@@ -12,7 +13,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key=['account_id', 'score_date', 'config_version'],
+    unique_key=['score_date', 'config_version'],
     on_schema_change='append_new_columns'
 ) }}
 

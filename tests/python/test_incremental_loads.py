@@ -5,7 +5,8 @@ Segment base model adds the new raw rows (re-ranking re-delivered messages),
 the product event counts recompute only the days those loads touched, and the
 account x day models recompute their lookback window. This test loads a world
 up to one day, builds it, appends the next day's deliveries as the loaders
-would (plus a re-delivery of an old message that moves it to another day),
+would (plus a re-delivery of an old message that moves it to another day,
+and a subscription that Fivetran updates to ended three days ago),
 builds incrementally, and compares every incremental table with a full
 refresh of the same raw data.
 """
@@ -76,6 +77,33 @@ def redeliver_an_old_message(db_path) -> str:
     return message_id
 
 
+ENDED_ON = date(2026, 6, 27)
+
+
+def end_a_subscription_recently(db_path) -> str:
+    """Fivetran updates a subscription in place: canceled, ended three days ago (inside the lookback)."""
+    con = duckdb.connect(str(db_path))
+    try:
+        customer_id = con.execute(
+            "select customer_id from raw_stripe.subscription group by customer_id "
+            "having count(*) = 1 and max(status) = 'active' order by customer_id limit 1"
+        ).fetchone()[0]
+        con.execute(
+            """
+            update raw_stripe.subscription
+            set status = 'canceled',
+                canceled_at = cast(? as timestamp),
+                ended_at = cast(? as timestamp),
+                _fivetran_synced = (select max(_fivetran_synced) from raw_stripe.subscription) + interval 1 minute
+            where customer_id = ?
+            """,
+            [ENDED_ON, ENDED_ON, customer_id],
+        )
+    finally:
+        con.close()
+    return customer_id
+
+
 @pytest.fixture(scope="module")
 def appended_world(tmp_path_factory):
     work = tmp_path_factory.mktemp("appended_world")
@@ -88,6 +116,7 @@ def appended_world(tmp_path_factory):
 
     generate_world(project.db_path, *common, "--end-date", str(END), "--append-after", str(FIRST_END))
     message_id = redeliver_an_old_message(project.db_path)
+    customer_id = end_a_subscription_recently(project.db_path)
     raw_after = project.scalar("select count(*) from raw_segment.tracks")
     assert raw_after > raw_before
 
@@ -95,24 +124,24 @@ def appended_world(tmp_path_factory):
     incremental = snapshot(project)
     project.run("run", "--full-refresh")
     full_refresh = snapshot(project)
-    return project, incremental, full_refresh, message_id
+    return project, incremental, full_refresh, message_id, customer_id
 
 
 @pytest.mark.parametrize("relation", [relation for relation, _ in COMPARED])
 def test_incremental_run_equals_full_refresh(appended_world, relation):
-    _, incremental, full_refresh, _ = appended_world
+    _, incremental, full_refresh, _, _ = appended_world
     assert len(full_refresh[relation]) > 0
     assert len(incremental[relation]) == len(full_refresh[relation])
     assert incremental[relation] == full_refresh[relation]
 
 
 def test_the_new_day_was_scored(appended_world):
-    project, _, _, _ = appended_world
+    project, _, _, _, _ = appended_world
     assert project.scalar("select max(score_date) from main_marts.customer_health") == END
 
 
 def test_a_redelivered_message_replaces_its_earlier_copy(appended_world):
-    project, _, _, message_id = appended_world
+    project, _, _, message_id, _ = appended_world
     rows = project.query(
         "select load_rank, reject_reason, occurred_on from main_staging.base_segment__tracks "
         "where message_id = ? order by load_rank",
@@ -122,3 +151,20 @@ def test_a_redelivered_message_replaces_its_earlier_copy(appended_world):
         (1, None, date(2026, 6, 26)),
         (2, "duplicate_load", REDELIVERED_FROM),
     ]
+
+
+def test_days_after_a_recent_churn_are_removed(appended_world):
+    """The account's spine now ends the day before its subscription ended; days it had are deleted."""
+    project, _, _, _, customer_id = appended_world
+    last_scored = project.scalar(
+        """
+        select max(scored.date_day)
+        from main_intermediate.int_health_scored as scored
+        inner join main_intermediate.int_account_identity_map as identities
+            on scored.account_id = identities.account_id
+        where identities.source_system = 'stripe' and identities.source_entity = 'customer'
+            and identities.source_id = ?
+        """,
+        [customer_id],
+    )
+    assert last_scored == date(2026, 6, 26)

@@ -13,7 +13,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key=['account_id', 'date_day'],
+    unique_key='date_day',
     on_schema_change='fail'
 ) }}
 
