@@ -52,3 +52,20 @@
     cast('1900-01-01' as date)
     {%- endif -%}
 {% endmacro %}
+
+{#-
+    The latest load an incremental model already holds, as a timestamp
+    literal (none on a full refresh or an empty table). Filtering on a
+    literal rather than a subquery lets the engine skip the older part of a
+    large table instead of comparing every row with a subquery result.
+-#}
+{% macro incremental_watermark(expression) %}
+    {%- if execute and is_incremental() -%}
+        {%- set result = run_query('select ' ~ expression ~ ' from ' ~ this) -%}
+        {%- set value = result.columns[0].values()[0] if result and result.rows | length > 0 else none -%}
+        {%- if value is not none -%}
+            {{- return("cast('" ~ value ~ "' as timestamp)") -}}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(none) -}}
+{% endmacro %}

@@ -116,8 +116,19 @@ def load_column(schema: str) -> str:
     return LOAD_COLUMN.get(schema, "_fivetran_synced")
 
 
+# storage only (the values and types are the same): the compression DuckDB would pick anyway for the
+# big Segment tracks table, fixed up front so that it does not try every method on every row group
+COMPRESSION = {
+    ("raw_segment", "tracks"): {"id": "fsst", "user_id": "dictionary", "event": "dictionary",
+                                "event_text": "dictionary", "context_library_name": "dictionary",
+                                "context_library_version": "dictionary", "context_page_path": "dictionary"},
+}
+
+
 def ddl(schema: str, table: str) -> str:
-    cols = ", ".join(f'"{c}" {t}' for c, t in TABLES[schema][table])
+    comp = COMPRESSION.get((schema, table), {})
+    cols = ", ".join(f'"{c}" {t}' + (f" USING COMPRESSION {comp[c]}" if c in comp else "")
+                     for c, t in TABLES[schema][table])
     return f'CREATE TABLE {schema}."{table}" ({cols})'
 
 

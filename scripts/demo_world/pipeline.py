@@ -36,16 +36,13 @@ def generate(cfg: RunConfig) -> Dict:
     sim = Simulation(world, end - start, events_from_day=events_from, on_events=tracks.submit, progress=say)
     say("simulating day by day (product events stream to raw_segment.tracks)")
     sim.run()
-    tracks.close()
-    t_sim = time.perf_counter() - t0
-    say(f"  simulation done in {t_sim:.1f}s")
-    wh.rows["raw_segment.tracks"] = tracks.rows
+    say(f"  simulation done in {time.perf_counter() - t0:.1f}s")
 
     b = Builder(Ctx(world, sim, wh.con, cfg.seed, cfg.params))
     b.register_sfuser_numbers()
     n = cfg.accounts
     seed = cfg.seed
-    say("writing raw_salesforce, raw_zendesk, raw_stripe, raw_segment, raw_survey")
+    say("writing raw_salesforce, raw_zendesk, raw_stripe, raw_segment, raw_survey (tracks still streaming)")
     steps = [
         ("raw_stripe", "price", b.price),
         ("raw_salesforce", "user", b.sf_user),
@@ -77,6 +74,10 @@ def generate(cfg: RunConfig) -> Dict:
         t1 = time.perf_counter()
         wh.write(schema, table, fn(), n, seed, keep_stage=(schema, table) in KEEP_STAGE)
         say(f"  {schema}.{table}: {wh.rows[f'{schema}.{table}']:,} rows ({time.perf_counter() - t1:.1f}s)")
+    t1 = time.perf_counter()
+    tracks.close()
+    wh.rows["raw_segment.tracks"] = tracks.rows
+    say(f"  raw_segment.tracks: {tracks.rows:,} rows (finished {time.perf_counter() - t1:.1f}s after the others)")
     wh.close()
     if cfg.truth:
         write_truth(cfg.truth, world, sim)

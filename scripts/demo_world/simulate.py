@@ -73,7 +73,7 @@ class Buf:
 
 class Simulation:
     def __init__(self, world: World, last_day: int, events_from_day: int = 0,
-                 on_events: Optional[Callable[[dict], None]] = None, chunk_events: int = 1_500_000,
+                 on_events: Optional[Callable[[List[dict]], None]] = None, chunk_events: int = 1_500_000,
                  progress: Optional[Callable[[str], None]] = None):
         """last_day: last relative day to simulate (end date - start date).
         events_from_day: product events of earlier days are not expanded (append mode)."""
@@ -847,12 +847,10 @@ class Simulation:
                     self.ev_pending += n
         if not self.ev_parts:
             return
-        chunk = {k: np.concatenate([x[k] for x in self.ev_parts]) for k in self.ev_parts[0]}
-        self.ev_parts = []
-        self.ev_pending = 0
-        self.events_total += len(chunk["slot"])
+        parts, self.ev_parts, self.ev_pending = self.ev_parts, [], 0
+        self.events_total += sum(len(x["slot"]) for x in parts)
         if self.on_events is not None:
-            self.on_events(chunk)
+            self.on_events(parts)         # one chunk, as its parts in order (the writer needs no copy)
 
     # ------------------------------------------------------------------ support
     def _support(self, t, rng):

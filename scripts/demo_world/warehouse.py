@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import duckdb
 import numpy as np
@@ -114,51 +114,61 @@ class Warehouse:
 
 
 class TracksWriter:
-    """Turns chunks of simulated product events into raw_segment.tracks rows (in a background thread)."""
+    """Turns chunks of simulated product events into raw_segment.tracks rows.
 
-    def __init__(self, wh: Warehouse, world, seed: int, threaded: bool = True):
+    Runs in a background thread on its own DuckDB connection, so the inserts go on while the simulation
+    runs and while the other tables are written.  Chunks are inserted in the order they were submitted."""
+
+    def __init__(self, wh: Warehouse, world, seed: int, threaded: bool = True, max_pending: int = 8):
         self.wh = wh
         self.w = world
         self.seed = seed
         self.rows = 0
         self.error: Optional[BaseException] = None
-        w = world
-        # per-slot identity hashes (user id, anonymous id), computed once
+        self.con = wh.con.cursor()
+        self.con.execute("SET TimeZone = 'UTC'")
         self.ev_names = pa.array(N.EVENTS)
         self.ev_text = pa.array(N.EVENT_TEXT)
         self.ev_page = pa.array(N.EVENT_PAGE)
         self.libs = pa.array(["analytics-python"])
-        self.user_ids = user_id_strings(seed, np.arange(w.total_slots))
+        self.lib_versions = pa.array(["2.3.2"])
+        self.user_ids = user_id_strings(seed, np.arange(world.total_slots))     # per slot, computed once
+        dic, tsz = pa.dictionary(pa.int8(), pa.string()), pa.timestamp("us", tz="UTC")
+        self.schema = pa.schema([("id", pa.uuid()), ("anonymous_id", pa.string()), ("user_id", pa.string()),
+                                 ("event", dic), ("event_text", dic),
+                                 *[(c, tsz) for c in ("received_at", "sent_at", "timestamp", "original_timestamp",
+                                                      "uuid_ts")],
+                                 ("context_library_name", dic), ("context_library_version", dic),
+                                 ("context_page_path", dic)])
         cols = layout.columns("raw_segment", "tracks")
         self.insert_sql = ("INSERT INTO raw_segment.tracks SELECT " +
                            ", ".join(f'CAST("{c}" AS VARCHAR)' if c == "id" else f'"{c}"' for c in cols)
                            + " FROM _tracks_chunk")
-        self.lib_versions = pa.array(["2.3.2"])
-        self.dirty_rate = rate_for("raw_segment", "tracks", w.n, wh.cfg.params) if wh.cfg.dirty else 0.0
-        self.q: "queue.Queue" = queue.Queue(maxsize=1)
+        self.dirty_rate = rate_for("raw_segment", "tracks", world.n, wh.cfg.params) if wh.cfg.dirty else 0.0
+        self.q: "queue.Queue" = queue.Queue(maxsize=max_pending)
         self.threaded = threaded
         if threaded:
             self.t = threading.Thread(target=self._loop, daemon=True)
             self.t.start()
 
-    def submit(self, chunk: dict):
+    def submit(self, parts: List[dict]):
+        """One chunk of events, as the list of parts the simulation collected (not concatenated)."""
         if self.error:
             raise self.error
-        tab = self._build(chunk)
-        if tab is None:
-            return
         if self.threaded:
-            self.q.put(tab)
+            self.q.put(parts)
         else:
-            self._insert(tab)
+            self._write(parts)
 
     def _loop(self):
         while True:
-            tab = self.q.get()
-            if tab is None:
+            parts = self.q.get()
+            if parts is None:
                 return
+            if self.error:
+                continue                 # drain the queue so that submit never blocks
             try:
-                self._insert(tab)
+                self._write(parts)
             except BaseException as e:   # surfaced on the next submit/close
                 self.error = e
 
@@ -166,77 +176,67 @@ class TracksWriter:
         if self.threaded:
             self.q.put(None)
             self.t.join()
+        self.con.close()
         if self.error:
             raise self.error
 
-    def _insert(self, tab: pa.Table):
-        con = self.wh.con
-        con.register("_tracks_chunk", tab)
-        con.execute(self.insert_sql)
-        con.unregister("_tracks_chunk")
+    def _write(self, parts: List[dict]):
+        tab = self._build(parts)
+        if tab.num_rows == 0:
+            return
+        self.con.register("_tracks_chunk", tab)
+        self.con.execute(self.insert_sql)
+        self.con.unregister("_tracks_chunk")
         self.rows += tab.num_rows
 
-    def _build(self, c: dict) -> Optional[pa.Table]:
-        w = self.w
-        slot, ev, ts, delay, load = c["slot"], c["ev"], c["ts"], c["delay"], c["load"]
-        ida, idb = c["ida"], c["idb"]
-        skew = w.slot_skew_us[slot]                          # a little client clock drift
-        orig = ts + skew
-        recv = ts + delay
-        uuid = recv + load
-        null_id = np.zeros(len(slot), dtype=bool)
-        if self.dirty_rate:
-            parts = [dict(slot=slot, ev=ev, ts=ts, orig=orig, recv=recv, uuid=uuid, ida=ida, idb=idb, null_id=null_id)]
-            r = self.dirty_rate
-            m = tracks_dirty_mask(ida, 0, r)            # the same message delivered twice
-            if m.any():
-                extra = ((idb[m].view(np.uint64) % np.uint64(90)).astype(np.int64) + 1) * US_PER_MIN
-                parts.append(dict(slot=slot[m], ev=ev[m], ts=ts[m], orig=orig[m], recv=recv[m], uuid=uuid[m] + extra,
-                                  ida=ida[m], idb=idb[m], null_id=null_id[m]))
-            m = tracks_dirty_mask(ida, 21, r)           # a client clock days ahead
-            if m.any():
-                shift = ((idb[m].view(np.uint64) % np.uint64(40)).astype(np.int64) + 3) * US_PER_DAY
-                parts.append(dict(slot=slot[m], ev=ev[m], ts=ts[m] + shift, orig=orig[m] + shift, recv=recv[m],
-                                  uuid=uuid[m], ida=ida[m] ^ np.int64(0x5DEECE66D), idb=idb[m], null_id=null_id[m]))
-            m = tracks_dirty_mask(ida, 42, r)           # a message without an id
-            if m.any():
-                parts.append(dict(slot=slot[m], ev=ev[m], ts=ts[m], orig=orig[m], recv=recv[m], uuid=uuid[m],
-                                  ida=ida[m], idb=idb[m], null_id=np.ones(m.sum(), dtype=bool)))
-            d = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-            slot, ev, ts, orig, recv, uuid, ida, idb, null_id = (d[k] for k in
-                                                                 ("slot", "ev", "ts", "orig", "recv", "uuid", "ida", "idb", "null_id"))
-            delay = recv - ts
-        keep = uuid < self.wh.cutoff_us
+    def _build(self, parts: List[dict]) -> pa.Table:
+        """The chunk's rows in order: its clean rows, then (with --dirty) each kind of bad row."""
+        c = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        ts = c["ts"]
+        recv = ts + c["delay"]
+        s = dict(slot=c["slot"], ev=c["ev"], ts=ts, orig=ts + self.w.slot_skew_us[c["slot"]],   # client clock drift
+                 recv=recv, uuid=recv + c["load"], ida=c["ida"], idb=c["idb"], null_id=None)
+        segs = [s] + (self._dirty(s) if self.dirty_rate else [])
+        return pa.Table.from_batches([b for x in segs for b in self._batches(x)], schema=self.schema)
+
+    def _dirty(self, s: dict) -> List[dict]:
+        """Bad rows derived from the chunk's clean rows: duplicate deliveries, clocks days ahead, no id."""
+        r = self.dirty_rate
+        sub = lambda m: {k: (v[m] if v is not None else None) for k, v in s.items()}   # noqa: E731
+        d = sub(tracks_dirty_mask(s["ida"], 0, r))            # the same message delivered twice
+        d["uuid"] = d["uuid"] + ((d["idb"].view(np.uint64) % np.uint64(90)).astype(np.int64) + 1) * US_PER_MIN
+        a = sub(tracks_dirty_mask(s["ida"], 21, r))           # a client clock days ahead
+        shift = ((a["idb"].view(np.uint64) % np.uint64(40)).astype(np.int64) + 3) * US_PER_DAY
+        a.update(ts=a["ts"] + shift, orig=a["orig"] + shift, ida=a["ida"] ^ np.int64(0x5DEECE66D))
+        z = sub(tracks_dirty_mask(s["ida"], 42, r))           # a message without an id
+        z["null_id"] = np.ones(len(z["ida"]), dtype=bool)
+        return [d, a, z]
+
+    def _batches(self, s: dict) -> List[pa.RecordBatch]:
+        keep = s["uuid"] < self.wh.cutoff_us
         if self.wh.after_us is not None:
-            keep &= uuid >= self.wh.after_us
+            keep &= s["uuid"] >= self.wh.after_us
         if not keep.all():
-            slot, ev, ts, orig, recv, uuid, ida, idb, null_id = (x[keep] for x in
-                                                                 (slot, ev, ts, orig, recv, uuid, ida, idb, null_id))
-        n = len(slot)
+            s = {k: (v[keep] if v is not None else None) for k, v in s.items()}
+        n = len(s["slot"])
         if n == 0:
-            return None
-        skew = orig - ts
-        E = pa.array(ev)
-        T = lambda x: pa.array(x, type=pa.timestamp("us", tz="UTC"))   # noqa: E731
-        tab = pa.table({
+            return []
+        ts, orig, recv = s["ts"], s["orig"], s["recv"]
+        E = pa.array(s["ev"])
+        zeros = pa.array(np.zeros(n, np.int8))
+        T = lambda x: pa.Array.from_buffers(self.schema.field("uuid_ts").type, n, [None, pa.py_buffer(x)])   # noqa: E731
+        batch = pa.RecordBatch.from_arrays([
             # tracks are sent by the product backend (analytics-python): no anonymous id; the web app's
             # identify/group calls (analytics.js) carry the anonymous ids
-            "id": uuid_ext(ida, idb, null_id if null_id.any() else None),
-            "anonymous_id": pa.nulls(n, pa.string()),
-            "user_id": self.user_ids.take(pa.array(slot)),
-            "event": pa.DictionaryArray.from_arrays(E, self.ev_names),
-            "event_text": pa.DictionaryArray.from_arrays(E, self.ev_text),
-            "received_at": T(recv), "sent_at": T(recv + skew), "timestamp": T(ts), "original_timestamp": T(orig),
-            "uuid_ts": T(uuid),
-            "context_library_name": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int8)), self.libs),
-            "context_library_version": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int8)), self.lib_versions),
-            "context_page_path": pa.DictionaryArray.from_arrays(E, self.ev_page),
-        })
-        return pa.Table.from_batches(tab.to_batches(max_chunksize=122_880))
-
-
-def _with_nulls(arr: pa.Array, null_mask: np.ndarray) -> pa.Array:
-    valid = np.packbits(~null_mask, bitorder="little")
-    bufs = arr.buffers()
-    return pa.Array.from_buffers(arr.type, len(arr), [pa.py_buffer(valid), bufs[1], bufs[2]],
-                                 null_count=int(null_mask.sum()))
+            uuid_ext(s["ida"], s["idb"], s["null_id"]),
+            pa.nulls(n, pa.string()),
+            self.user_ids.take(pa.array(s["slot"])),
+            pa.DictionaryArray.from_arrays(E, self.ev_names),
+            pa.DictionaryArray.from_arrays(E, self.ev_text),
+            T(recv), T(recv + (orig - ts)), T(np.ascontiguousarray(ts)), T(np.ascontiguousarray(orig)),
+            T(np.ascontiguousarray(s["uuid"])),
+            pa.DictionaryArray.from_arrays(zeros, self.libs),
+            pa.DictionaryArray.from_arrays(zeros, self.lib_versions),
+            pa.DictionaryArray.from_arrays(E, self.ev_page),
+        ], schema=self.schema)
+        return pa.Table.from_batches([batch]).to_batches(max_chunksize=122_880)

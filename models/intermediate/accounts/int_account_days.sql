@@ -85,10 +85,13 @@ account_days as (
         customer_periods.customer_until,
         customer_periods.is_billed_in_stripe,
         {{ dbt.datediff('customer_periods.customer_since', 'calendar.date_day', 'day') }} as tenure_days,
-        row_number() over (
-            partition by customer_periods.account_id
-            order by calendar.date_day
-        ) as spine_day_number,
+        {#- the spine has no gaps, so a day's number is its distance from the spine's first day -#}
+        {{ dbt.datediff(
+            'case when customer_periods.customer_since > calendar.data_start_date'
+            ~ ' then customer_periods.customer_since else calendar.data_start_date end',
+            'calendar.date_day',
+            'day'
+        ) }} + 1 as spine_day_number,
         calendar.is_scored_day,
         calendar.is_as_of_date
     from customer_periods

@@ -20,6 +20,8 @@
     on_schema_change='fail'
 ) }}
 
+{%- set watermark = customer_health.incremental_watermark('max(last_loaded_at)') %}
+
 with
 {% if is_incremental() %}
 new_loads as (
@@ -28,7 +30,9 @@ new_loads as (
         message_id,
         occurred_on
     from {{ ref('base_segment__tracks') }}
-    where loaded_at > (select max(last_loaded_at) from {{ this }})
+    {% if watermark is not none -%}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 

@@ -17,6 +17,7 @@
 ) }}
 
 {%- set raw_columns = customer_health.relation_columns(source('segment', 'tracks')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(loaded_at)') -%}
 
 with source_rows as (
 
@@ -42,8 +43,8 @@ typed as (
 new_loads as (
 
     select * from typed
-    {% if is_incremental() -%}
-    where typed.loaded_at > (select max(loaded_at) from {{ this }})
+    {% if watermark is not none -%}
+    where typed.loaded_at > {{ watermark }}
     {%- endif %}
 
 ),
