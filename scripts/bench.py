@@ -163,7 +163,7 @@ def effective_settings(args) -> dict:
     return {
         "dbt_threads": env.get("CUSTOMER_HEALTH_THREADS", "2"),
         "duckdb_threads": env.get("CUSTOMER_HEALTH_DUCKDB_THREADS", "2"),
-        "duckdb_memory_limit": env.get("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "duckdb_memory_limit": env.get("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "6GB"),
     }
 
 
@@ -689,7 +689,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dbt-threads", default=None,
                     help="dbt threads, models built concurrently (CUSTOMER_HEALTH_THREADS; profile default 2)")
     ap.add_argument("--memory-limit", default=None,
-                    help="DuckDB memory_limit, e.g. 8GB (CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT; profile default 8GB)")
+                    help="DuckDB memory_limit, e.g. 8GB (CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT; profile default 6GB)")
     ap.add_argument("--snapshot-project", action="store_true",
                     help="build a copy of the project taken at the start of each size (models, macros, tests, seeds, "
                          "dbt_project.yml), so edits made meanwhile do not change the code between the full and the "

@@ -34,6 +34,7 @@ COMPARED = [
     ("main_intermediate.int_commercial_windowed", "account_id, date_day"),
     ("main_intermediate.int_account_signals_daily", "account_id, date_day"),
     ("main_intermediate.int_health_scored", "account_id, date_day"),
+    ("main_intermediate.int_health_scores_overridden", "account_id, date_day"),
     ("main_marts.customer_health_history", "account_id, score_date, config_version"),
     ("main_marts.customer_health", "account_id"),
 ]

@@ -4,7 +4,18 @@
     apply, the one that started last wins. An override may set the score, the
     tier, or both; a score override without a tier takes the tier its score
     falls in. The computed score and tier stay alongside.
+
+    Incremental like the scores it reads: a run recomputes the lookback days
+    and later ones. An override entered for days older than the lookback
+    takes effect on those days after a --full-refresh.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
 
 {%- set config = customer_health.health_config() %}
 
@@ -29,6 +40,7 @@ with scored as (
         is_as_of_date,
         config_version
     from {{ ref('int_health_scored') }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
