@@ -2,7 +2,12 @@
     Public contract: why each account scores what it does. One row per
     account, scored day (the most recent health_drivers_days days) and signal;
     the contributions of an account-day sum to its computed health score.
+
+    A view over the incremental drivers table, so the daily run does not
+    copy every account x signal x day of the window again.
 -#}
+
+{{ config(materialized='view') }}
 
 with drivers as (
 

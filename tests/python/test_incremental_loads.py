@@ -35,6 +35,7 @@ COMPARED = [
     ("main_intermediate.int_account_signals_daily", "account_id, date_day"),
     ("main_intermediate.int_health_scored", "account_id, date_day"),
     ("main_intermediate.int_health_scores_overridden", "account_id, date_day"),
+    ("main_intermediate.int_health_drivers_recent", "account_id, date_day, signal_name"),
     ("main_marts.customer_health_history", "account_id, score_date, config_version"),
     ("main_marts.customer_health", "account_id"),
 ]

@@ -11,6 +11,22 @@
       delta_30d           contribution now minus 30 days earlier
 -#}
 
+{#-
+    Incremental: a daily run decomposes the days the scores recomputed and
+    then drops the days that left the health_drivers_days window.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail',
+    post_hook=[
+        "delete from {{ this }} where date_day <= (select "
+        ~ dbt.dateadd('day', -customer_health.health_config().drivers_days, 'as_of_date')
+        ~ " from {{ ref('int_scoring_calendar') }} where is_as_of_date)"
+    ]
+) }}
+
 {%- set config = customer_health.health_config() %}
 {%- set lookback_days = config.drivers_days + 30 %}
 
@@ -48,6 +64,7 @@ paired as (
         and earlier_day.date_day = {{ dbt.dateadd('day', -30, 'current_day.date_day') }}
     cross join calendar
     where current_day.date_day > {{ dbt.dateadd('day', -config.drivers_days, 'calendar.as_of_date') }}
+        and {{ customer_health.incremental_days('current_day.date_day') }}
 
 ),
 
@@ -67,6 +84,7 @@ unpivoted as (
         {{ name }}__weight as weight,
         observed_weight,
         health_score,
+        config_version,
         case
             when not has_earlier_day then null
             when earlier_{{ name }}__status = 'observed' and earlier_observed_weight > 0
@@ -96,7 +114,8 @@ contributions as (
         case when signal_status = 'observed' and observed_weight > 0
             then weight * (100 - normalized_value) / observed_weight else 0 end as points_lost,
         health_score,
-        earlier_contribution
+        earlier_contribution,
+        config_version
     from unpivoted
 
 ),
@@ -116,7 +135,8 @@ with_delta as (
         contribution,
         points_lost,
         health_score,
-        contribution - earlier_contribution as delta_30d
+        contribution - earlier_contribution as delta_30d,
+        config_version
     from contributions
 
 )
