@@ -116,8 +116,8 @@ def load_column(schema: str) -> str:
     return LOAD_COLUMN.get(schema, "_fivetran_synced")
 
 
-# storage only (the values and types are the same): the compression DuckDB would pick anyway for the
-# big Segment tracks table, fixed up front so that it does not try every method on every row group
+# storage only (values and types are the same): for the big Segment tracks table, the compression DuckDB
+# settles on by itself (same file size), fixed up front so that it does not try every method on every row group
 COMPRESSION = {
     ("raw_segment", "tracks"): {"id": "fsst", "user_id": "dictionary", "event": "dictionary",
                                 "event_text": "dictionary", "context_library_name": "dictionary",

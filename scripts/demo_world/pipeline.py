@@ -38,7 +38,7 @@ def generate(cfg: RunConfig) -> Dict:
     sim.run()
     say(f"  simulation done in {time.perf_counter() - t0:.1f}s")
 
-    b = Builder(Ctx(world, sim, wh.con, cfg.seed, cfg.params))
+    b = Builder(Ctx(world, sim, wh.con, cfg.seed, cfg.params, wh.cutoff_us, cfg.dirty))
     b.register_sfuser_numbers()
     n = cfg.accounts
     seed = cfg.seed
@@ -72,7 +72,9 @@ def generate(cfg: RunConfig) -> Dict:
               ("raw_survey", "nps_responses", b.survey)]
     for schema, table, fn in steps:
         t1 = time.perf_counter()
-        wh.write(schema, table, fn(), n, seed, keep_stage=(schema, table) in KEEP_STAGE)
+        query = fn()
+        wh.write(schema, table, query, n, seed, keep_stage=(schema, table) in KEEP_STAGE,
+                 one_version=(schema, table) in b.one_version)
         say(f"  {schema}.{table}: {wh.rows[f'{schema}.{table}']:,} rows ({time.perf_counter() - t1:.1f}s)")
     t1 = time.perf_counter()
     tracks.close()

@@ -193,8 +193,6 @@ class Simulation:
     def _refresh_live(self):
         if self.live_dirty:
             self.live = np.flatnonzero(self.slot_live)
-            self.live_acct = self.w.slot_acct[self.live]
-            self.live_eng = self.w.slot_eng[self.live]
             self.live_dirty = False
 
     def _new_ids(self, name, k):
@@ -538,12 +536,17 @@ class Simulation:
     def _do_new_champion(self, t, rng, a):
         if self.status[a] != 1:
             return
-        self._refresh_live()
-        lo = np.searchsorted(self.live, self.w.slot_offset[a])
         cnt = self.n_live[a]
         if cnt == 0:
             return
-        slot = int(self.live[lo + int(rng.random() * cnt)])
+        j = int(rng.random() * cnt)
+        o = self.w.slot_offset[a]
+        mine = np.flatnonzero(self.slot_live[o:o + self.w.n_slots[a]])     # the account's live slots, in order
+        if j < len(mine):
+            slot = int(o + mine[j])          # = live[searchsorted(live, o) + j], without rebuilding `live`
+        else:
+            self._refresh_live()
+            slot = int(self.live[np.searchsorted(self.live, o) + j])
         cid = int(self._new_ids("contact", 1)[0])
         self.champion_contact[a] = cid
         self.champion_slot[a] = slot - self.w.slot_offset[a]
@@ -717,8 +720,8 @@ class Simulation:
         h_act = np.where(trap1_acc, p.trap_login_apparent_h, self.h_eff)
         fa = np.maximum(0.08, 1.0 + p.p_active_h_slope * (h_act - 0.6)) * p.p_active_weekday * dayf
         fa = fa * np.where(onboarding, 1.25, 1.0) * np.where(self.churning, 0.8, 1.0)
-        acct = self.live_acct
-        pa_ = fa.astype(np.float32)[acct] * self.live_eng
+        acct = w.slot_acct[L]
+        pa_ = fa.astype(np.float32)[acct] * w.slot_eng[L]
         act = rng.random(len(L), dtype=np.float32) < pa_
         U = L[act]
         if not len(U):
@@ -735,7 +738,8 @@ class Simulation:
         # the expansion into single events does not feed back into the state: queue it and expand
         # several days at once (each day still draws from its own generator)
         trap1 = trap1_acc[ua]
-        uacc, inv = np.unique(ua, return_inverse=True)
+        first = np.r_[True, ua[1:] != ua[:-1]]       # = np.unique(ua, return_inverse=True): ua is sorted
+        uacc, inv = ua[first], np.cumsum(first) - 1
         h_act_u = np.where(trap1, p.trap_login_apparent_h, self.h_eff[ua])
         lam = p.events_per_active_day * (0.4 + h_act_u) * np.sqrt(w.slot_eng[U])
         self.pending_days.append((t, U, start_us, trap1, lam, self._feature_weights(uacc), inv))
@@ -850,7 +854,7 @@ class Simulation:
         parts, self.ev_parts, self.ev_pending = self.ev_parts, [], 0
         self.events_total += sum(len(x["slot"]) for x in parts)
         if self.on_events is not None:
-            self.on_events(parts)         # one chunk, as its parts in order (the writer needs no copy)
+            self.on_events(parts)         # one chunk, as its parts in order (the writer's thread joins them)
 
     # ------------------------------------------------------------------ support
     def _support(self, t, rng):

@@ -10,6 +10,7 @@ built in SQL from small lookups.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import pyarrow as pa
@@ -39,9 +40,16 @@ class Ctx:
     con: object
     seed: int
     params: Params
+    cutoff_us: Optional[int] = None      # loads at or after this are not written (see Warehouse.write)
+    dirty: bool = False                  # --dirty: bad rows are derived from each record's version 0
 
 
 class Builder:
+    # tables whose query gives one row per record (a single version), so the writer need not pick the latest
+    SINGLE_VERSION = {("raw_stripe", "price"), ("raw_salesforce", "user"), ("raw_salesforce", "task"),
+                      ("raw_salesforce", "event"), ("raw_zendesk", "organization"), ("raw_zendesk", "user"),
+                      ("raw_stripe", "invoice_line_item"), ("raw_stripe", "charge")}
+
     def __init__(self, ctx: Ctx):
         self.c = ctx
         self.w = ctx.world
@@ -50,15 +58,32 @@ class Builder:
         self.seed = ctx.seed
         self.con = ctx.con
         self.reasons = list(self.p.ext_reasons) + list(self.p.behaviour_reasons) + ["Champion left"]
+        self.one_version = set(self.SINGLE_VERSION)      # grows with the tables whose versions get trimmed
         self._register_lookups()
 
     # ------------------------------------------------------------- plumbing
     def reg(self, name: str, tab: pa.Table):
-        self.con.register(name, tab)
+        # several record batches, so that DuckDB scans (and builds the rows) on all its threads
+        self.con.register(name, pa.Table.from_batches(tab.to_batches(max_chunksize=16_384), schema=tab.schema))
 
     def sync(self, connector: int, t_us, *key):
         every = self.p.sync_every_minutes[connector]
         return sync_us(self.seed, t_us, every, self.p.sync_jitter_minutes, (7, 3, 11)[connector], connector, *key)
+
+    def needed_versions(self, table: tuple, key: np.ndarray, ver: np.ndarray, synced: np.ndarray) -> np.ndarray:
+        """Mask of the versions the writer can use: each record's latest version loaded by the end date (and
+        its version 0, which --dirty derives bad rows from).  The others would have their text built only to
+        be dropped.  Without --dirty that leaves one row per record: `table` joins self.one_version."""
+        if self.c.cutoff_us is None or not len(key):
+            return np.ones(len(key), dtype=bool)
+        loaded = synced < self.c.cutoff_us
+        latest = np.full(int(key.max()) + 1, -1, dtype=np.int64)
+        np.maximum.at(latest, key[loaded], ver[loaded])
+        keep = loaded & (ver == latest[key])
+        if self.c.dirty:
+            return keep | (ver == 0)
+        self.one_version.add(table)
+        return keep
 
     # -------------------------------------------------------------- lookups
     def _register_lookups(self):
@@ -450,6 +475,7 @@ class Builder:
         if not t:
             self.reg("src_ticket", table(ticket=np.zeros(0, np.int64)))
             self.con.execute("CREATE OR REPLACE TEMP TABLE src_ticket_ver AS SELECT 0::BIGINT ticket, 0::BIGINT t_us, 0 st, 0 _ver, 0::BIGINT synced WHERE false")
+            self.con.execute("CREATE OR REPLACE TEMP VIEW src_ticket_ver_used AS SELECT * FROM src_ticket_ver")
             self.con.execute("CREATE OR REPLACE TEMP TABLE src_tfh AS SELECT 0::BIGINT ticket, 0::BIGINT field, 0::BIGINT t_us, 0::BIGINT val, 0::BIGINT who, 0::BIGINT synced WHERE false")
         else:
             n = len(t["ticket"])
@@ -471,7 +497,10 @@ class Builder:
             tk, tu, st = tk[order], tu[order], st[order]
             first = np.r_[0, np.flatnonzero(np.diff(tk)) + 1]
             ver = np.arange(len(tk)) - np.repeat(first, np.diff(np.r_[first, len(tk)]))
-            self.reg("src_ticket_ver", table(ticket=tk, t_us=tu, st=st, _ver=ver, synced=self.sync(ZD, tu, tk, ver)))
+            synced = self.sync(ZD, tu, tk, ver)
+            self.reg("src_ticket_ver", table(ticket=tk, t_us=tu, st=st, _ver=ver, synced=synced))
+            m = self.needed_versions(("raw_zendesk", "ticket"), tk, ver, synced)
+            self.reg("src_ticket_ver_used", table(ticket=tk[m], t_us=tu[m], st=st[m], _ver=ver[m], synced=synced[m]))
             # field history rows (numeric codes; the strings are built in SQL)
             agent = zendesk_ids(ZD_BASE_AGENT, t["agent"])
             req = zendesk_ids(ZD_BASE_USER, req_sa * 1024 + req_sn)
@@ -520,7 +549,7 @@ class Builder:
           NULL::VARCHAR AS external_id,
           CASE WHEN {pick(types, 't.topic')} = 'task' THEN ts(t.created + 3 * {US_PER_DAY}) END AS due_at,
           ts(t.created) AS created_at, ts(v.t_us) AS updated_at, v._ver
-        FROM src_ticket_ver v JOIN src_ticket t USING (ticket) JOIN lk_acct k ON k.a = t.a"""
+        FROM src_ticket_ver_used v JOIN src_ticket t USING (ticket) JOIN lk_acct k ON k.a = t.a"""
 
     def zd_ticket_field_history(self):
         fields = ["status", "priority", "assignee_id", "satisfaction_score"]
@@ -659,8 +688,11 @@ class Builder:
         vi, vt, vk, va = vi[order], vt[order], vk[order], va[order]
         firstv = np.r_[0, np.flatnonzero(np.diff(vi)) + 1]
         ver = np.arange(len(vi)) - np.repeat(firstv, np.diff(np.r_[firstv, len(vi)]))
-        self.reg("src_inv_ver", table(invoice=vi, t_us=vt, paid=vk == 2, attempts=va, _ver=ver,
-                                      synced=self.sync(ST, vt, vi, ver)))
+        synced = self.sync(ST, vt, vi, ver)
+        self.reg("src_inv_ver", table(invoice=vi, t_us=vt, paid=vk == 2, attempts=va, _ver=ver, synced=synced))
+        m = self.needed_versions(("raw_stripe", "invoice"), vi, ver, synced)
+        self.reg("src_inv_ver_used", table(invoice=vi[m], t_us=vt[m], paid=vk[m] == 2, attempts=va[m], _ver=ver[m],
+                                           synced=synced[m]))
         return f"""
         WITH i AS (
           SELECT i.*, row_number() OVER (PARTITION BY i.a ORDER BY i.invoice) AS seq FROM src_inv i
@@ -678,7 +710,7 @@ class Builder:
           ts(i.finalized) AS status_transitions_finalized_at, CASE WHEN v.paid THEN ts(i.paid_at) END AS status_transitions_paid_at,
           NULL::TIMESTAMP AS status_transitions_voided_at, ts(i.created) AS created, true AS livemode, '{{}}' AS metadata,
           CAST(v._ver AS INTEGER) AS _ver
-        FROM src_inv_ver v JOIN i USING (invoice) JOIN lk_acct k ON k.a = i.a"""
+        FROM src_inv_ver_used v JOIN i USING (invoice) JOIN lk_acct k ON k.a = i.a"""
 
     def st_invoice_line_item(self):
         inv = self.s.buf.get("invoice")

@@ -66,18 +66,20 @@ class Warehouse:
                 con.execute(layout.ddl(schema, table))
 
     # ------------------------------------------------------------ generic tables
-    def write(self, schema: str, table: str, query: str, n_accounts: int, seed: int, keep_stage: bool = False):
+    def write(self, schema: str, table: str, query: str, n_accounts: int, seed: int, keep_stage: bool = False,
+              one_version: bool = False):
         """Write one raw table from `query` (layout columns + `_ver`, one row per record version).
 
         Keeps the latest version of each record loaded by the end date, adds bad rows with --dirty, and
         inserts (replace mode) or merges (append mode).  keep_stage leaves all versions in the temp table
-        stg_<schema>_<table> for later queries."""
+        stg_<schema>_<table> for later queries.  one_version: the query has at most one row per record
+        loaded by the end date, so there is no latest version to pick."""
         con = self.con
         cols = layout.columns(schema, table)
         load = layout.load_column(schema)
         in_window = f"epoch_us({load}) < {self.cutoff_us}"
         merge = "id" in cols and (schema, table) not in layout.APPEND_ONLY
-        latest = "QUALIFY row_number() OVER (PARTITION BY id ORDER BY _ver DESC) = 1" if merge else ""
+        latest = "QUALIFY row_number() OVER (PARTITION BY id ORDER BY _ver DESC) = 1" if merge and not one_version else ""
         collist = ", ".join(f'"{c}"' for c in cols)
         key = "id, " if "id" in cols else ""
         # a total order (load time first) so that identical flags give byte-identical tables
@@ -90,6 +92,11 @@ class Warehouse:
             self.rows[f"{schema}.{table}"] = self.rows.get(f"{schema}.{table}", 0) + int(n)
             return
         con.execute(f"CREATE OR REPLACE TEMP TABLE {stg} AS {query}")
+        if not (self.cfg.dirty or self.append):      # kept for later queries only: insert straight from it
+            n = con.execute(f"INSERT INTO {target} SELECT {collist} FROM {stg} WHERE {in_window} {latest} "
+                            f"{order}").fetchone()[0]
+            self.rows[f"{schema}.{table}"] = self.rows.get(f"{schema}.{table}", 0) + int(n)
+            return
         con.execute(f"CREATE OR REPLACE TEMP TABLE _f AS SELECT * FROM {stg} WHERE {in_window} {latest}")
         if self.cfg.dirty:
             con.execute(f"CREATE OR REPLACE TEMP VIEW _v0 AS SELECT * FROM {stg} WHERE _ver = 0 AND {in_window}")

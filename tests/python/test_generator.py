@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from demo_world import RunConfig, generate, layout
@@ -347,3 +348,33 @@ def test_account_constants_do_not_depend_on_the_number_of_accounts(work):
     a = q(small, f"SELECT {cols} FROM raw_salesforce.account ORDER BY id")
     b = q(large, f"SELECT {cols} FROM raw_salesforce.account ORDER BY id")
     assert len(a) == 30 and a == b[:30]
+
+
+def test_summary_reports_the_event_throughput(work, capsys):
+    """The summary (and the printed report) give product events per second: events generated / wall seconds."""
+    db = work / "throughput.duckdb"
+    cfg = RunConfig(db=str(db), accounts=20, start_date=dt.date(2026, 5, 1), end_date=dt.date(2026, 6, 30))
+    s = generate(cfg)
+    out = capsys.readouterr().out
+    assert s["product_events_generated"] > 0 and s["wall_seconds"] > 0
+    assert s["events_per_second"] == pytest.approx(s["product_events_generated"] / s["wall_seconds"])
+    assert s["tracks_rows_written"] == s["rows"]["raw_segment.tracks"] == q1(db, "SELECT count(*) FROM raw_segment.tracks")
+    m = re.search(r"^product events per second: ([\d,]+)$", out, re.M)
+    assert m and int(m.group(1).replace(",", "")) == round(s["events_per_second"])
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_writer_builds_only_the_versions_it_keeps(dirty):
+    """Multi-version records: the writer keeps the latest version loaded by the end date (and, with --dirty,
+    version 0, which bad rows are derived from); the other versions are not built."""
+    from types import SimpleNamespace
+
+    from demo_world.tables import Builder
+    key = np.array([1, 1, 1, 2, 2, 3, 3])
+    ver = np.array([0, 1, 2, 0, 1, 0, 1])
+    synced = np.array([10, 20, 99, 10, 20, 99, 99])        # cutoff 50: version 2 of record 1 and record 3 load later
+    b = SimpleNamespace(c=SimpleNamespace(cutoff_us=50, dirty=dirty), one_version=set())
+    keep = Builder.needed_versions(b, ("raw_x", "y"), key, ver, synced)
+    want = [dirty, True, False, dirty, True, dirty, False]
+    assert keep.tolist() == want
+    assert b.one_version == (set() if dirty else {("raw_x", "y")})
