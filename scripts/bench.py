@@ -568,7 +568,8 @@ def auto_notes(results: list[dict]) -> list[str]:
             notes.append(
                 f"- {res['accounts']:,} accounts, incremental build: {inc['wall_s']:.0f} s; top models: "
                 + ", ".join(f"`{short(n['id'])}` {n['s']:.0f} s" for n in irr["top_models"][:3])
-                + " (only `customer_health_history` is incremental; everything upstream is a table rebuilt in full).")
+                + f"; node time: models {irr['seconds_by_kind'].get('model', 0):.0f} s, "
+                f"tests {irr['seconds_by_kind'].get('test', 0) + irr['seconds_by_kind'].get('unit_test', 0):.0f} s.")
     return notes
 
 

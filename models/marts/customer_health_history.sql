@@ -10,10 +10,16 @@
     ones for the same dates.
 -#}
 
+{#-
+    The re-scored days are deleted by day, for the current configuration
+    version only (a one-column key plus a predicate: a key of day and version
+    would make DuckDB join every re-scored row with every row of its day).
+-#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key=['score_date', 'config_version'],
+    unique_key='score_date',
+    incremental_predicates=["config_version = '" ~ customer_health.health_config_version() ~ "'"],
     on_schema_change='append_new_columns'
 ) }}
 
