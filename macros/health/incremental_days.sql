@@ -9,29 +9,17 @@
 -#}
 {% macro incremental_days(date_column) %}
     {%- if is_incremental() -%}
-    (
-        {{ date_column }} >= (
-            select coalesce(
-                max({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'date_day') }}),
-                cast('1900-01-01' as date)
-            )
-            from {{ this }}
-        )
-        or exists (
-            select 1
-            from {{ this }}
-            where config_version <> '{{ customer_health.health_config_version() }}'
-        )
-    )
+    {{ date_column }} >= {{ customer_health.incremental_window_start(0) }}
     {%- else -%}
     1 = 1
     {%- endif -%}
 {% endmacro %}
 
 {#-
-    The first day a windowed account x day model reads on this run: the first
-    day incremental_days() recomputes, less context_days of earlier days that
-    its rolling windows (and lags) look back over. Values carried from before
+    The first day an incremental account x day model reads on this run: the
+    first day incremental_days() recomputes (context_days 0), less
+    context_days of earlier days that its rolling windows (and lags) look
+    back over. Values carried from before
     this day (running totals, the latest seat count) are carried into it by
     the model. A full refresh, or rows from another configuration, read from
     the beginning.

@@ -26,6 +26,9 @@
     on_schema_change='fail'
 ) }}
 
+{#- the first day read: two activity windows before the first day recomputed -#}
+{%- set window_start = customer_health.incremental_window_start(2 * window_days) %}
+
 with account_days as (
 
     select
@@ -33,7 +36,7 @@ with account_days as (
         date_day,
         spine_day_number
     from {{ ref('int_account_days') }}
-    where date_day >= {{ customer_health.incremental_window_start(2 * window_days) }}
+    where date_day >= {{ window_start }}
 
 ),
 
@@ -50,7 +53,7 @@ account_first_days as (
 daily_usage as (
 
     select * from {{ ref('int_product_events_aggregated_to_account_days') }}
-    where date_day >= {{ customer_health.incremental_window_start(2 * window_days) }}
+    where date_day >= {{ window_start }}
 
 ),
 
@@ -64,7 +67,7 @@ mapped_events as (
 recent_events as (
 
     select * from mapped_events
-    where occurred_on >= cast({{ dbt.dateadd('day', -(window_days - 1), customer_health.incremental_window_start(2 * window_days)) }} as date)
+    where occurred_on >= cast({{ dbt.dateadd('day', -(window_days - 1), window_start) }} as date)
 
 ),
 
