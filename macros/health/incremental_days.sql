@@ -57,3 +57,42 @@
     {%- endif -%}
     {{- return(none) -}}
 {% endmacro %}
+
+{#-
+    The first day incremental_days() would recompute, as a date literal read
+    when the model is compiled: for incremental models whose days are sparse
+    (an onset table has no row on a day nothing started). Such a model cannot
+    rely on delete+insert by day (a recomputed day that now has no rows would
+    keep its old ones), so it deletes every day from this one on in a
+    pre-hook and appends; the literal is read before the pre-hook runs, so
+    the model and its hook agree on it. 1900-01-01 (everything) on a full
+    build, for an empty table, for rows of another scoring configuration, or
+    when stale_condition (SQL over the table's rows) holds for any row.
+    The lookback counts back from the last day that has rows, which may be
+    earlier than the last day computed: more days recomputed, never fewer.
+-#}
+{% macro incremental_first_day_literal(stale_condition=none) %}
+    {%- set first_day = "cast('1900-01-01' as date)" -%}
+    {%- if execute and is_incremental() -%}
+        {%- set query -%}
+            select
+                case
+                    when count(*) = 0
+                        or max(case
+                            when config_version <> '{{ customer_health.health_config_version() }}'
+                            {%- if stale_condition %} or ({{ stale_condition }}){% endif %}
+                                then 1
+                            else 0
+                        end) = 1
+                        then null
+                    else cast({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'max(date_day)') }} as date)
+                end
+            from {{ this }}
+        {%- endset -%}
+        {%- set value = run_query(query).columns[0].values()[0] -%}
+        {%- if value is not none -%}
+            {%- set first_day = "cast('" ~ value ~ "' as date)" -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(first_day) -}}
+{% endmacro %}

@@ -7,11 +7,13 @@
     within the rule's cooldown_days of the previous one is suppressed, so an
     ongoing condition does not nag every day. The owner is the account's CSM
     from the CRM (data_operations alerts go to the data operations owner).
+    The onsets come from int_playbook_onsets; cooldowns, actions and owners
+    are applied here on every run, so editing them needs no rebuild.
 -#}
 
-with conditions as (
+with onsets as (
 
-    select * from {{ ref('int_playbook_conditions_daily') }}
+    select * from {{ ref('int_playbook_onsets') }}
 
 ),
 
@@ -33,97 +35,19 @@ crm_users as (
 
 ),
 
-comparison_offsets as (
-
-    select distinct within_days
-    from rules
-    where within_days is not null
-
-),
-
-earlier_values as (
-
-    -- each day's values, keyed by the later day that compares against them
-    -- (an equi-join below instead of a date-arithmetic join per rule)
-    select
-        conditions.account_id,
-        comparison_offsets.within_days,
-        cast({{ dbt.dateadd('day', 'comparison_offsets.within_days', 'conditions.date_day') }} as date) as compared_on,
-        conditions.health_score,
-        conditions.coverage_pct
-    from conditions
-    cross join comparison_offsets
-
-),
-
-evaluated as (
+with_rules as (
 
     select
-        conditions.account_id,
-        conditions.date_day,
-        rules.rule_id,
+        onsets.*,
         rules.rule_type,
         rules.cooldown_days,
         rules.action,
         rules.owner_role,
         rules.due_in_days,
-        rules.priority,
-        conditions.previous_tier,
-        conditions.health_tier,
-        conditions.health_score,
-        conditions.top_risk_driver,
-        conditions.days_in_tier,
-        conditions.days_to_renewal,
-        conditions.active_user_ratio,
-        conditions.usage_trend,
-        conditions.nps,
-        earlier.health_score as earlier_health_score,
-        earlier.coverage_pct as earlier_coverage_pct,
-        conditions.coverage_pct,
-        rules.within_days,
-        coalesce(
-            case rules.rule_type
-                when 'tier_change' then
-                    conditions.previous_tier = rules.from_tier and conditions.health_tier = rules.to_tier
-                when 'tier_held_before_renewal' then
-                    conditions.health_tier = rules.to_tier
-                    and conditions.days_in_tier >= rules.min_days_in_tier
-                    and conditions.days_to_renewal between 0 and rules.renewal_within_days
-                when 'score_drop' then
-                    earlier.health_score - conditions.health_score >= rules.score_drop_points
-                when 'expansion_signal' then
-                    conditions.health_tier = rules.to_tier
-                    and conditions.active_user_ratio >= rules.min_seat_utilization
-                    and conditions.usage_trend >= 0
-                when 'promoter_usage_falling' then
-                    conditions.nps >= rules.min_nps and conditions.usage_trend <= rules.max_usage_trend
-                when 'coverage_collapse' then
-                    earlier.coverage_pct - conditions.coverage_pct >= rules.min_coverage_drop_points
-            end,
-            false
-        ) as is_condition_met
-    from conditions
-    cross join rules
-    left join earlier_values as earlier
-        on conditions.account_id = earlier.account_id
-        and rules.within_days = earlier.within_days
-        and conditions.date_day = earlier.compared_on
-
-),
-
-onsets as (
-
-    select *
-    from (
-        select
-            evaluated.*,
-            lag(is_condition_met) over (
-                partition by account_id, rule_id order by date_day
-            ) as was_condition_met
-        from evaluated
-    ) as with_previous_day
-    where is_condition_met
-        and not coalesce(was_condition_met, false)
+        rules.priority
+    from onsets
+    inner join rules
+        on onsets.rule_id = rules.rule_id
 
 ),
 
@@ -132,9 +56,9 @@ cooled_down as (
     select *
     from (
         select
-            onsets.*,
+            with_rules.*,
             lag(date_day) over (partition by account_id, rule_id order by date_day) as previous_onset_on
-        from onsets
+        from with_rules
     ) as with_previous_onset
     where previous_onset_on is null
         or {{ dbt.datediff('previous_onset_on', 'date_day', 'day') }} > cooldown_days

@@ -36,6 +36,10 @@ COMPARED = [
     ("main_intermediate.int_health_scored", "account_id, date_day"),
     ("main_intermediate.int_health_scores_overridden", "account_id, date_day"),
     ("main_intermediate.int_health_drivers_recent", "account_id, date_day, signal_name"),
+    ("main_intermediate.int_playbook_conditions_daily", "account_id, date_day"),
+    ("main_intermediate.int_playbook_onsets", "account_id, rule_id, date_day"),
+    ("main_marts.customer_health_alerts", "account_id, rule_id, alert_date"),
+    ("main_marts.customer_health_tier_changes", "account_id, change_date"),
     ("main_marts.customer_health_history", "account_id, score_date, config_version"),
     ("main_marts.customer_health", "account_id"),
 ]
@@ -170,3 +174,27 @@ def test_days_after_a_recent_churn_are_removed(appended_world):
         [customer_id],
     )
     assert last_scored == date(2026, 6, 26)
+
+
+def test_a_changed_playbook_rule_re_evaluates_every_day(appended_world):
+    """Onsets are sparse and kept incrementally: a rule edit must reach the whole history, and days must lose stale onsets."""
+    project = appended_world[0]
+    onsets = "select * from main_intermediate.int_playbook_onsets order by account_id, rule_id, date_day"
+    count = "select count(*) from main_intermediate.int_playbook_onsets where rule_id = 'sharp_drop_outreach'"
+    before = project.scalar(count)
+    assert before > 0
+    con = duckdb.connect(str(project.db_path))
+    try:
+        con.execute(
+            "update main_config.health_playbook_rules set score_drop_points = score_drop_points + 10 "
+            "where rule_id = 'sharp_drop_outreach'"
+        )
+    finally:
+        con.close()
+
+    project.run("run", "-s", "int_playbook_onsets+")
+    incremental = project.query(onsets)
+    after = project.scalar(count)
+    project.run("run", "-s", "int_playbook_onsets+", "--full-refresh")
+    assert after < before
+    assert incremental == project.query(onsets)

@@ -1,0 +1,163 @@
+-- sqlfluff:exclude_rules:ambiguous.join,layout.long_lines
+{#-
+    Every day a playbook rule's condition started to hold for an account (it
+    holds on the day and did not the day before), with the values the alert
+    reports. All onsets are kept, also those an alert's cooldown will
+    suppress: the cooldown counts from the previous onset.
+
+    Incremental: a run evaluates the lookback days and later ones (and the
+    day before them, so an onset on the first of them is known), deleting
+    those days first in a pre-hook because a day may now have no onset at
+    all. A changed scoring configuration or changed rule conditions
+    (playbook_version) re-evaluate every day.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where date_day >= {{ customer_health.incremental_first_day_literal('playbook_version <> ' ~ customer_health.playbook_conditions_version()) }}{% endif %}"
+) }}
+
+{%- set first_day = customer_health.incremental_first_day_literal('playbook_version <> ' ~ customer_health.playbook_conditions_version()) %}
+
+with rules as (
+
+    select * from {{ ref('health_playbook_rules') }}
+
+),
+
+{# the first day read: the day before the first evaluated, less the longest comparison window -#}
+read_bounds as (
+
+    select
+        cast({{ dbt.dateadd('day', '-1 - coalesce(max(within_days), 0)', first_day) }} as date) as read_from,
+        cast({{ dbt.dateadd('day', -1, first_day) }} as date) as evaluate_from
+    from rules
+
+),
+
+conditions as (
+
+    select conditions.*
+    from {{ ref('int_playbook_conditions_daily') }} as conditions
+    cross join read_bounds
+    where conditions.date_day >= read_bounds.read_from
+
+),
+
+comparison_offsets as (
+
+    select distinct within_days
+    from rules
+    where within_days is not null
+
+),
+
+earlier_values as (
+
+    -- each day's values, keyed by the later day that compares against them
+    -- (an equi-join below instead of a date-arithmetic join per rule)
+    select
+        conditions.account_id,
+        comparison_offsets.within_days,
+        cast({{ dbt.dateadd('day', 'comparison_offsets.within_days', 'conditions.date_day') }} as date) as compared_on,
+        conditions.health_score,
+        conditions.coverage_pct
+    from conditions
+    cross join comparison_offsets
+
+),
+
+evaluated as (
+
+    select
+        conditions.account_id,
+        conditions.date_day,
+        rules.rule_id,
+        conditions.previous_tier,
+        conditions.health_tier,
+        conditions.health_score,
+        conditions.top_risk_driver,
+        conditions.days_in_tier,
+        conditions.days_to_renewal,
+        conditions.active_user_ratio,
+        conditions.usage_trend,
+        conditions.nps,
+        earlier.health_score as earlier_health_score,
+        earlier.coverage_pct as earlier_coverage_pct,
+        conditions.coverage_pct,
+        rules.within_days,
+        conditions.config_version,
+        coalesce(
+            case rules.rule_type
+                when 'tier_change' then conditions.previous_tier = rules.from_tier and conditions.health_tier = rules.to_tier
+                when 'tier_held_before_renewal'
+                    then
+                        conditions.health_tier = rules.to_tier
+                        and conditions.days_in_tier >= rules.min_days_in_tier
+                        and conditions.days_to_renewal between 0 and rules.renewal_within_days
+                when 'score_drop' then earlier.health_score - conditions.health_score >= rules.score_drop_points
+                when 'expansion_signal'
+                    then
+                        conditions.health_tier = rules.to_tier
+                        and conditions.active_user_ratio >= rules.min_seat_utilization
+                        and conditions.usage_trend >= 0
+                when 'promoter_usage_falling'
+                    then conditions.nps >= rules.min_nps and conditions.usage_trend <= rules.max_usage_trend
+                when 'coverage_collapse'
+                    then earlier.coverage_pct - conditions.coverage_pct >= rules.min_coverage_drop_points
+            end,
+            false
+        ) as is_condition_met
+    from conditions
+    cross join read_bounds
+    cross join rules
+    left join earlier_values as earlier
+        on conditions.account_id = earlier.account_id
+        and rules.within_days = earlier.within_days
+        and conditions.date_day = earlier.compared_on
+    where conditions.date_day >= read_bounds.evaluate_from
+
+),
+
+with_previous_day as (
+
+    select
+        evaluated.*,
+        lag(evaluated.is_condition_met) over (
+            partition by evaluated.account_id, evaluated.rule_id order by evaluated.date_day
+        ) as was_condition_met
+    from evaluated
+
+),
+
+onsets as (
+
+    select
+        account_id,
+        date_day,
+        rule_id,
+        previous_tier,
+        health_tier,
+        health_score,
+        top_risk_driver,
+        days_in_tier,
+        days_to_renewal,
+        active_user_ratio,
+        usage_trend,
+        nps,
+        earlier_health_score,
+        earlier_coverage_pct,
+        coverage_pct,
+        within_days,
+        config_version,
+        {{ customer_health.playbook_conditions_version() }} as playbook_version
+    from with_previous_day
+    where is_condition_met
+        and not coalesce(was_condition_met, false)
+        and date_day >= {{ first_day }}
+
+)
+
+select * from onsets
