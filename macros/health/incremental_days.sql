@@ -1,43 +1,74 @@
 {#-
-    The days an incremental account x day model (re)computes on this run:
-    the last health_history_lookback_days days it already holds (late-arriving
-    data) and every later day. When its rows were built under another scoring
-    configuration (config_version), every day is recomputed, so stale values
-    never survive a configuration change. A full refresh computes every day.
-    A change that adds or removes columns (a new signal) fails the run with
-    dbt's on_schema_change message: rebuild with --full-refresh.
+    How incremental account x day models choose what to recompute.
+
+    The first day a run recomputes is the last day the model already holds
+    less health_history_lookback_days (late-arriving data); every later day is
+    recomputed too. When the model's rows were built under another scoring
+    configuration (config_version), or stale_condition (SQL over its rows)
+    holds for any row, every day is recomputed, so stale values never survive
+    a configuration change. A full refresh or an empty table computes every
+    day. A change that adds or removes columns (a new signal) fails the run
+    with dbt's on_schema_change message: rebuild with --full-refresh.
+
+    The day is read when the model is compiled and written into its SQL as a
+    date literal: engines push a literal filter into the table scan (and skip
+    the older part of a table stored in day order), which a subquery does not
+    get. It is read before any pre-hook runs, so a model and its hooks agree.
 -#}
+
+{#- The first day recomputed, as a date, or none for every day. -#}
+{% macro incremental_first_day(stale_condition=none) %}
+    {%- if execute and is_incremental() -%}
+        {%- set query -%}
+            select
+                case
+                    when count(*) = 0
+                        or max(case
+                            when config_version <> '{{ customer_health.health_config_version() }}'
+                            {%- if stale_condition %} or ({{ stale_condition }}){% endif %}
+                                then 1
+                            else 0
+                        end) = 1
+                        then null
+                    else cast({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'max(date_day)') }} as date)
+                end as first_day
+            from {{ this }}
+        {%- endset -%}
+        {%- set value = run_query(query).columns[0].values()[0] -%}
+        {%- if value is not none -%}
+            {%- if value is string -%}
+                {%- set value = modules.datetime.date.fromisoformat(value[:10]) -%}
+            {%- elif value.date is defined -%}
+                {%- set value = value.date() if value.hour is defined else value -%}
+            {%- endif -%}
+            {{- return(value) -}}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(none) -}}
+{% endmacro %}
+
+{#-
+    The first day a model reads on this run, as a date literal: the first
+    day recomputed less context_days of earlier days that its rolling windows
+    (and lags) look back over. Values carried from before this day (running
+    totals, the latest seat count) are carried into it by the model. A full
+    refresh, or rows from another configuration, read from the beginning.
+-#}
+{% macro incremental_window_start(context_days=0, stale_condition=none) %}
+    {%- set first_day = customer_health.incremental_first_day(stale_condition) -%}
+    {%- if first_day is none -%}
+        {{- return("cast('1900-01-01' as date)") -}}
+    {%- endif -%}
+    {%- set day = first_day - modules.datetime.timedelta(days=context_days) -%}
+    {{- return("cast('" ~ day.isoformat() ~ "' as date)") -}}
+{% endmacro %}
+
+{#- The days a model (re)computes on this run, as a filter on date_column. -#}
 {% macro incremental_days(date_column) %}
     {%- if is_incremental() -%}
     {{ date_column }} >= {{ customer_health.incremental_window_start(0) }}
     {%- else -%}
     1 = 1
-    {%- endif -%}
-{% endmacro %}
-
-{#-
-    The first day an incremental account x day model reads on this run: the
-    first day incremental_days() recomputes (context_days 0), less
-    context_days of earlier days that its rolling windows (and lags) look
-    back over. Values carried from before
-    this day (running totals, the latest seat count) are carried into it by
-    the model. A full refresh, or rows from another configuration, read from
-    the beginning.
--#}
-{% macro incremental_window_start(context_days) %}
-    {%- if is_incremental() -%}
-    (
-        select
-            case
-                when count(*) = 0
-                    or max(case when config_version <> '{{ customer_health.health_config_version() }}' then 1 else 0 end) = 1
-                    then cast('1900-01-01' as date)
-                else cast({{ dbt.dateadd('day', -(var('health_history_lookback_days') + context_days), 'max(date_day)') }} as date)
-            end
-        from {{ this }}
-    )
-    {%- else -%}
-    cast('1900-01-01' as date)
     {%- endif -%}
 {% endmacro %}
 
@@ -56,43 +87,4 @@
         {%- endif -%}
     {%- endif -%}
     {{- return(none) -}}
-{% endmacro %}
-
-{#-
-    The first day incremental_days() would recompute, as a date literal read
-    when the model is compiled: for incremental models whose days are sparse
-    (an onset table has no row on a day nothing started). Such a model cannot
-    rely on delete+insert by day (a recomputed day that now has no rows would
-    keep its old ones), so it deletes every day from this one on in a
-    pre-hook and appends; the literal is read before the pre-hook runs, so
-    the model and its hook agree on it. 1900-01-01 (everything) on a full
-    build, for an empty table, for rows of another scoring configuration, or
-    when stale_condition (SQL over the table's rows) holds for any row.
-    The lookback counts back from the last day that has rows, which may be
-    earlier than the last day computed: more days recomputed, never fewer.
--#}
-{% macro incremental_first_day_literal(stale_condition=none) %}
-    {%- set first_day = "cast('1900-01-01' as date)" -%}
-    {%- if execute and is_incremental() -%}
-        {%- set query -%}
-            select
-                case
-                    when count(*) = 0
-                        or max(case
-                            when config_version <> '{{ customer_health.health_config_version() }}'
-                            {%- if stale_condition %} or ({{ stale_condition }}){% endif %}
-                                then 1
-                            else 0
-                        end) = 1
-                        then null
-                    else cast({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'max(date_day)') }} as date)
-                end
-            from {{ this }}
-        {%- endset -%}
-        {%- set value = run_query(query).columns[0].values()[0] -%}
-        {%- if value is not none -%}
-            {%- set first_day = "cast('" ~ value ~ "' as date)" -%}
-        {%- endif -%}
-    {%- endif -%}
-    {{- return(first_day) -}}
 {% endmacro %}

@@ -32,6 +32,8 @@ COMPARED = [
     ("main_intermediate.int_product_usage_windowed", "account_id, date_day"),
     ("main_intermediate.int_support_windowed", "account_id, date_day"),
     ("main_intermediate.int_commercial_windowed", "account_id, date_day"),
+    ("main_intermediate.int_sentiment_windowed", "account_id, date_day"),
+    ("main_intermediate.int_relationship_windowed", "account_id, date_day"),
     ("main_intermediate.int_account_signals_daily", "account_id, date_day"),
     ("main_intermediate.int_health_scored", "account_id, date_day"),
     ("main_intermediate.int_health_scores_overridden", "account_id, date_day"),

@@ -59,7 +59,7 @@ carried as (
         health_tier,
         days_in_tier
     from {{ this }}
-    where date_day = cast({{ dbt.dateadd('day', -1, customer_health.incremental_window_start(0)) }} as date)
+    where date_day = {{ customer_health.incremental_window_start(1) }}
     {%- else %}
     select
         account_id,

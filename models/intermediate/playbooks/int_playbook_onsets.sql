@@ -16,10 +16,10 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where date_day >= {{ customer_health.incremental_first_day_literal('playbook_version <> ' ~ customer_health.playbook_conditions_version()) }}{% endif %}"
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where date_day >= {{ customer_health.incremental_window_start(0, 'playbook_version <> ' ~ customer_health.playbook_conditions_version()) }}{% endif %}"
 ) }}
 
-{%- set first_day = customer_health.incremental_first_day_literal('playbook_version <> ' ~ customer_health.playbook_conditions_version()) %}
+{%- set first_day = customer_health.incremental_window_start(0, 'playbook_version <> ' ~ customer_health.playbook_conditions_version()) %}
 
 with rules as (
 

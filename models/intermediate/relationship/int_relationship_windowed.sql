@@ -2,16 +2,53 @@
     Relationship measures per account and day: meetings with the executive
     sponsor in the quality window, QBRs in the QBR window, and the day of the
     latest logged touchpoint (CSM call, email or meeting) on or before the day.
+
+    Like the sentiment model, windows are running sums of changes: a day's
+    meetings enter a window on that day and leave it a window later, so a
+    daily run reads only the days it recomputes and carries the day before
+    from the model's own rows. Only meetings on the account's spine count.
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
 
 with account_days as (
 
     select
         account_id,
-        date_day
+        date_day,
+        cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
+    where {{ customer_health.incremental_days('date_day') }}
+
+),
+
+{#- each account's values on the last kept day before the recomputed ones (none on a full build) -#}
+carried as (
+
+    {%- if is_incremental() %}
+    select
+        account_id,
+        executive_meetings_in_quality_window,
+        qbrs_in_qbr_window,
+        last_touch_on
+    from {{ this }}
+    where date_day = {{ customer_health.incremental_window_start(1) }}
+    {%- else %}
+    select
+        account_id,
+        0 as executive_meetings_in_quality_window,
+        0 as qbrs_in_qbr_window,
+        date_day as last_touch_on
+    from account_days
+    where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -88,42 +125,109 @@ daily_touchpoints as (
 
 ),
 
+{#- a day's meetings enter each window on that day and leave it a window later -#}
+window_changes as (
+
+    select
+        account_id,
+        date_day as meeting_day,
+        date_day as changes_on,
+        executive_meetings,
+        qbrs
+    from daily_meetings
+
+    union all
+
+    select
+        account_id,
+        date_day as meeting_day,
+        cast({{ dbt.dateadd('day', windows.quality_days, 'date_day') }} as date) as changes_on,
+        -executive_meetings as executive_meetings,
+        0 as qbrs
+    from daily_meetings
+
+    union all
+
+    select
+        account_id,
+        date_day as meeting_day,
+        cast({{ dbt.dateadd('day', windows.qbr_days, 'date_day') }} as date) as changes_on,
+        0 as executive_meetings,
+        -qbrs as qbrs
+    from daily_meetings
+
+),
+
+daily_window_changes as (
+
+    select
+        account_days.account_id,
+        account_days.date_day,
+        sum(window_changes.executive_meetings) as executive_meetings_change,
+        sum(window_changes.qbrs) as qbrs_change
+    from account_days
+    inner join window_changes
+        on account_days.account_id = window_changes.account_id
+        and account_days.date_day = window_changes.changes_on
+        and account_days.first_spine_day <= window_changes.meeting_day
+    group by
+        account_days.account_id,
+        account_days.date_day
+
+),
+
 spined as (
 
     select
         account_days.account_id,
         account_days.date_day,
-        coalesce(daily_meetings.executive_meetings, 0) as executive_meetings,
-        coalesce(daily_meetings.qbrs, 0) as qbrs,
+        coalesce(daily_window_changes.executive_meetings_change, 0) as executive_meetings_change,
+        coalesce(daily_window_changes.qbrs_change, 0) as qbrs_change,
         coalesce(daily_touchpoints.touchpoints, 0) as touchpoints
     from account_days
-    left join daily_meetings
-        on account_days.account_id = daily_meetings.account_id
-        and account_days.date_day = daily_meetings.date_day
+    left join daily_window_changes
+        on account_days.account_id = daily_window_changes.account_id
+        and account_days.date_day = daily_window_changes.date_day
     left join daily_touchpoints
         on account_days.account_id = daily_touchpoints.account_id
         and account_days.date_day = daily_touchpoints.date_day
 
 ),
 
-windowed as (
+running as (
 
     select
         account_id,
         date_day,
-        sum(executive_meetings) over (
+        sum(executive_meetings_change) over (
             partition by account_id order by date_day
-            rows between {{ windows.quality_days - 1 }} preceding and current row
-        ) as executive_meetings_in_quality_window,
-        sum(qbrs) over (
+            rows between unbounded preceding and current row
+        ) as executive_meetings_change_so_far,
+        sum(qbrs_change) over (
             partition by account_id order by date_day
-            rows between {{ windows.qbr_days - 1 }} preceding and current row
-        ) as qbrs_in_qbr_window,
+            rows between unbounded preceding and current row
+        ) as qbrs_change_so_far,
         max(case when touchpoints > 0 then date_day end) over (
             partition by account_id order by date_day
             rows between unbounded preceding and current row
-        ) as last_touch_on
+        ) as last_touch_so_far
     from spined
+
+),
+
+windowed as (
+
+    select
+        running.account_id,
+        running.date_day,
+        coalesce(carried.executive_meetings_in_quality_window, 0)
+        + running.executive_meetings_change_so_far as executive_meetings_in_quality_window,
+        coalesce(carried.qbrs_in_qbr_window, 0) + running.qbrs_change_so_far as qbrs_in_qbr_window,
+        coalesce(running.last_touch_so_far, carried.last_touch_on) as last_touch_on,
+        '{{ customer_health.health_config_version() }}' as config_version
+    from running
+    left join carried
+        on running.account_id = carried.account_id
 
 )
 

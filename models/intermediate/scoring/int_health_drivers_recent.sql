@@ -43,6 +43,8 @@ scored as (
     from {{ ref('int_health_scored') }} as scored
     cross join calendar
     where scored.date_day > {{ dbt.dateadd('day', -lookback_days, 'calendar.as_of_date') }}
+        -- a daily run reads only the days it recomputes and the 30 days before them
+        and scored.date_day >= {{ customer_health.incremental_window_start(30) }}
 
 ),
 

@@ -3,16 +3,62 @@
     the day of its latest response; the latest sentiment the CSM logged at a
     touchpoint and the day it was logged (values carry forward until
     replaced; staleness is judged from the observed-on dates).
+
+    The NPS window is long (a year by default), so it is not a rolling window
+    over the spine: each response adds to the counts on its day and leaves
+    them nps_days later, and a day's counts are the running sum of those
+    changes. A daily run therefore reads only the days it recomputes: the
+    counts and latest values of the day before carry in from the model's own
+    rows. Only responses on the account's spine count (a response before its
+    first day, like one from before it was a customer, never enters).
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
 
 with account_days as (
 
     select
         account_id,
-        date_day
+        date_day,
+        cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
+    where {{ customer_health.incremental_days('date_day') }}
+
+),
+
+{#- each account's values on the last kept day before the recomputed ones (none on a full build) -#}
+carried as (
+
+    {%- if is_incremental() %}
+    select
+        account_id,
+        responses_in_window,
+        promoters_in_window,
+        detractors_in_window,
+        last_nps_response_on,
+        latest_csm_sentiment,
+        last_csm_sentiment_on
+    from {{ this }}
+    where date_day = {{ customer_health.incremental_window_start(1) }}
+    {%- else %}
+    select
+        account_id,
+        0 as responses_in_window,
+        0 as promoters_in_window,
+        0 as detractors_in_window,
+        date_day as last_nps_response_on,
+        1.0 as latest_csm_sentiment,
+        date_day as last_csm_sentiment_on
+    from account_days
+    where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -58,6 +104,31 @@ daily_responses as (
 
 ),
 
+{#- a day's responses enter the window on that day and leave it nps_days later -#}
+window_changes as (
+
+    select
+        account_id,
+        date_day as response_day,
+        date_day as changes_on,
+        responses,
+        promoters,
+        detractors
+    from daily_responses
+
+    union all
+
+    select
+        account_id,
+        date_day as response_day,
+        cast({{ dbt.dateadd('day', windows.nps_days, 'date_day') }} as date) as changes_on,
+        -responses as responses,
+        -promoters as promoters,
+        -detractors as detractors
+    from daily_responses
+
+),
+
 daily_csm_sentiment as (
 
     select
@@ -77,16 +148,39 @@ daily_csm_sentiment as (
 
 ),
 
+daily_window_changes as (
+
+    select
+        account_days.account_id,
+        account_days.date_day,
+        sum(window_changes.responses) as responses_change,
+        sum(window_changes.promoters) as promoters_change,
+        sum(window_changes.detractors) as detractors_change
+    from account_days
+    inner join window_changes
+        on account_days.account_id = window_changes.account_id
+        and account_days.date_day = window_changes.changes_on
+        and account_days.first_spine_day <= window_changes.response_day
+    group by
+        account_days.account_id,
+        account_days.date_day
+
+),
+
 spined as (
 
     select
         account_days.account_id,
         account_days.date_day,
-        coalesce(daily_responses.responses, 0) as responses,
-        coalesce(daily_responses.promoters, 0) as promoters,
-        coalesce(daily_responses.detractors, 0) as detractors,
+        coalesce(daily_window_changes.responses_change, 0) as responses_change,
+        coalesce(daily_window_changes.promoters_change, 0) as promoters_change,
+        coalesce(daily_window_changes.detractors_change, 0) as detractors_change,
+        daily_responses.account_id is not null as has_response,
         daily_csm_sentiment.csm_sentiment_value
     from account_days
+    left join daily_window_changes
+        on account_days.account_id = daily_window_changes.account_id
+        and account_days.date_day = daily_window_changes.date_day
     left join daily_responses
         on account_days.account_id = daily_responses.account_id
         and account_days.date_day = daily_responses.date_day
@@ -96,57 +190,80 @@ spined as (
 
 ),
 
-windowed as (
+running as (
 
     select
-        account_id,
-        date_day,
-        csm_sentiment_value,
-        sum(responses) over (
-            partition by account_id order by date_day
-            rows between {{ windows.nps_days - 1 }} preceding and current row
-        ) as responses_in_window,
-        sum(promoters) over (
-            partition by account_id order by date_day
-            rows between {{ windows.nps_days - 1 }} preceding and current row
-        ) as promoters_in_window,
-        sum(detractors) over (
-            partition by account_id order by date_day
-            rows between {{ windows.nps_days - 1 }} preceding and current row
-        ) as detractors_in_window,
-        max(case when responses > 0 then date_day end) over (
-            partition by account_id order by date_day
+        spined.account_id,
+        spined.date_day,
+        spined.csm_sentiment_value,
+        sum(spined.responses_change) over (
+            partition by spined.account_id order by spined.date_day
             rows between unbounded preceding and current row
-        ) as last_nps_response_on,
-        max(case when csm_sentiment_value is not null then date_day end) over (
-            partition by account_id order by date_day
+        ) as responses_change_so_far,
+        sum(spined.promoters_change) over (
+            partition by spined.account_id order by spined.date_day
             rows between unbounded preceding and current row
-        ) as last_csm_sentiment_on,
-        count(csm_sentiment_value) over (
-            partition by account_id order by date_day
+        ) as promoters_change_so_far,
+        sum(spined.detractors_change) over (
+            partition by spined.account_id order by spined.date_day
+            rows between unbounded preceding and current row
+        ) as detractors_change_so_far,
+        max(case when spined.has_response then spined.date_day end) over (
+            partition by spined.account_id order by spined.date_day
+            rows between unbounded preceding and current row
+        ) as last_nps_response_so_far,
+        max(case when spined.csm_sentiment_value is not null then spined.date_day end) over (
+            partition by spined.account_id order by spined.date_day
+            rows between unbounded preceding and current row
+        ) as last_csm_sentiment_so_far,
+        count(spined.csm_sentiment_value) over (
+            partition by spined.account_id order by spined.date_day
             rows between unbounded preceding and current row
         ) as csm_sentiment_sequence
     from spined
 
 ),
 
-carried_forward as (
+windowed as (
+
+    select
+        running.account_id,
+        running.date_day,
+        coalesce(carried.responses_in_window, 0) + running.responses_change_so_far as responses_in_window,
+        coalesce(carried.promoters_in_window, 0) + running.promoters_change_so_far as promoters_in_window,
+        coalesce(carried.detractors_in_window, 0) + running.detractors_change_so_far as detractors_in_window,
+        coalesce(running.last_nps_response_so_far, carried.last_nps_response_on) as last_nps_response_on,
+        coalesce(
+            max(running.csm_sentiment_value) over (
+                partition by running.account_id, running.csm_sentiment_sequence
+            ),
+            carried.latest_csm_sentiment
+        ) as latest_csm_sentiment,
+        coalesce(running.last_csm_sentiment_so_far, carried.last_csm_sentiment_on) as last_csm_sentiment_on
+    from running
+    left join carried
+        on running.account_id = carried.account_id
+
+),
+
+final as (
 
     select
         account_id,
         date_day,
         responses_in_window,
+        promoters_in_window,
+        detractors_in_window,
         case
             when responses_in_window > 0
                 then 100.0 * (promoters_in_window - detractors_in_window) / responses_in_window
         end as nps,
         last_nps_response_on,
-        max(csm_sentiment_value) over (
-            partition by account_id, csm_sentiment_sequence
-        ) as latest_csm_sentiment,
-        last_csm_sentiment_on
+        latest_csm_sentiment,
+        last_csm_sentiment_on,
+        '{{ customer_health.health_config_version() }}' as config_version
     from windowed
 
 )
 
-select * from carried_forward
+select * from final
