@@ -29,6 +29,7 @@ COMPARED = [
     ("main_staging.base_segment__tracks", "message_id, loaded_at, load_rank"),
     ("main_staging.stg_rejected_rows", "source_table, record_key, loaded_at, reject_reason"),
     ("main_intermediate.int_product_events_mapped_to_accounts", "user_id, occurred_on, event_name"),
+    ("main_intermediate.int_account_days", "account_id, date_day"),
     ("main_intermediate.int_product_usage_windowed", "account_id, date_day"),
     ("main_intermediate.int_support_windowed", "account_id, date_day"),
     ("main_intermediate.int_commercial_windowed", "account_id, date_day"),

@@ -5,72 +5,30 @@
     windows over this spine, which equal calendar windows because no day is
     missing.
 
-    Customer periods come from Stripe subscriptions mapped to the CRM account;
-    accounts billed outside Stripe fall back to the CRM contract dates.
+    Customer periods come from int_account_customer_periods.
+
+    Incremental like the models that read it: a daily run rebuilds the
+    lookback days and later ones (an account that ended within them loses its
+    days after the end); older days are kept as they were computed.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
 
 with calendar as (
 
     select * from {{ ref('int_scoring_calendar') }}
-
-),
-
-crm_accounts as (
-
-    select * from {{ ref('stg_salesforce__accounts') }}
-
-),
-
-subscriptions as (
-
-    select * from {{ ref('stg_stripe__subscriptions') }}
-
-),
-
-stripe_customer_accounts as (
-
-    select
-        source_id as customer_id,
-        account_id
-    from {{ ref('int_account_identity_map') }}
-    where source_system = 'stripe'
-        and source_entity = 'customer'
-        and is_matched
-
-),
-
-subscription_periods as (
-
-    select
-        stripe_customer_accounts.account_id,
-        min(cast(subscriptions.started_at as date)) as customer_since,
-        case
-            when count(*) = count(subscriptions.ended_at)
-                then max(cast(subscriptions.ended_at as date))
-        end as customer_until
-    from subscriptions
-    inner join stripe_customer_accounts
-        on subscriptions.customer_id = stripe_customer_accounts.customer_id
-    where subscriptions.started_at is not null
-    group by stripe_customer_accounts.account_id
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
 customer_periods as (
 
-    select
-        crm_accounts.account_id,
-        crm_accounts.segment,
-        crm_accounts.coverage_model,
-        coalesce(subscription_periods.customer_since, crm_accounts.contract_start_date) as customer_since,
-        case
-            when subscription_periods.account_id is not null then subscription_periods.customer_until
-            when crm_accounts.account_type = 'former_customer' then crm_accounts.contract_end_date
-        end as customer_until,
-        subscription_periods.account_id is not null as is_billed_in_stripe
-    from crm_accounts
-    left join subscription_periods
-        on crm_accounts.account_id = subscription_periods.account_id
+    select * from {{ ref('int_account_customer_periods') }}
 
 ),
 
@@ -82,7 +40,6 @@ account_days as (
         customer_periods.segment,
         customer_periods.coverage_model,
         customer_periods.customer_since,
-        customer_periods.customer_until,
         customer_periods.is_billed_in_stripe,
         {{ dbt.datediff('customer_periods.customer_since', 'calendar.date_day', 'day') }} as tenure_days,
         {#- the spine has no gaps, so a day's number is its distance from the spine's first day -#}
@@ -93,7 +50,8 @@ account_days as (
             'day'
         ) }} + 1 as spine_day_number,
         calendar.is_scored_day,
-        calendar.is_as_of_date
+        calendar.is_as_of_date,
+        '{{ customer_health.health_config_version() }}' as config_version
     from customer_periods
     inner join calendar
         on customer_periods.customer_since <= calendar.date_day

@@ -7,15 +7,12 @@
     Mid-contract cancellations count as churn on the day the subscription ended.
 -#}
 
-with account_days as (
+with calendar as (
 
-    select * from {{ ref('int_account_days') }}
-
-),
-
-calendar as (
-
-    select as_of_date from {{ ref('int_scoring_calendar') }}
+    select
+        data_start_date,
+        as_of_date
+    from {{ ref('int_scoring_calendar') }}
     where is_as_of_date
 
 ),
@@ -29,13 +26,18 @@ opportunities as (
 
 ),
 
+{#- ended customer periods with at least one day on the spine (a day from the data start to the as-of date) -#}
 customer_periods as (
 
-    select distinct
-        account_id,
-        customer_until
-    from account_days
-    where customer_until is not null
+    select
+        periods.account_id,
+        periods.customer_until
+    from {{ ref('int_account_customer_periods') }} as periods
+    cross join calendar
+    where periods.customer_until is not null
+        and periods.customer_since < periods.customer_until
+        and periods.customer_since <= calendar.as_of_date
+        and periods.customer_until > calendar.data_start_date
 
 ),
 
