@@ -19,7 +19,19 @@
     pre_hook="{% if is_incremental() %}delete from {{ this }} where date_day >= {{ customer_health.incremental_window_start(0, 'playbook_version <> ' ~ customer_health.playbook_conditions_version()) }}{% endif %}"
 ) }}
 
-{%- set first_day = customer_health.incremental_window_start(0, 'playbook_version <> ' ~ customer_health.playbook_conditions_version()) %}
+{%- set stale_rules = 'playbook_version <> ' ~ customer_health.playbook_conditions_version() %}
+{%- set first_day = customer_health.incremental_first_day(stale_rules) %}
+{#- the first day read: the day before the first evaluated, less the longest comparison window -#}
+{%- if first_day is none %}
+{%- set evaluate_from, read_from = "cast('1900-01-01' as date)", "cast('1900-01-01' as date)" %}
+{%- else %}
+{%- set longest_window = 0 %}
+{%- if execute %}
+{%- set longest_window = run_query('select coalesce(max(within_days), 0) from ' ~ ref('health_playbook_rules')).columns[0].values()[0] | int %}
+{%- endif %}
+{%- set evaluate_from = "cast('" ~ (first_day - modules.datetime.timedelta(days=1)).isoformat() ~ "' as date)" %}
+{%- set read_from = "cast('" ~ (first_day - modules.datetime.timedelta(days=1 + longest_window)).isoformat() ~ "' as date)" %}
+{%- endif %}
 
 with rules as (
 
@@ -27,22 +39,10 @@ with rules as (
 
 ),
 
-{# the first day read: the day before the first evaluated, less the longest comparison window -#}
-read_bounds as (
-
-    select
-        cast({{ dbt.dateadd('day', '-1 - coalesce(max(within_days), 0)', first_day) }} as date) as read_from,
-        cast({{ dbt.dateadd('day', -1, first_day) }} as date) as evaluate_from
-    from rules
-
-),
-
 conditions as (
 
-    select conditions.*
-    from {{ ref('int_playbook_conditions_daily') }} as conditions
-    cross join read_bounds
-    where conditions.date_day >= read_bounds.read_from
+    select * from {{ ref('int_playbook_conditions_daily') }}
+    where date_day >= {{ read_from }}
 
 ),
 
@@ -69,26 +69,13 @@ earlier_values as (
 
 ),
 
+{# one narrow row per account, day and rule: whether its condition holds -#}
 evaluated as (
 
     select
         conditions.account_id,
         conditions.date_day,
         rules.rule_id,
-        conditions.previous_tier,
-        conditions.health_tier,
-        conditions.health_score,
-        conditions.top_risk_driver,
-        conditions.days_in_tier,
-        conditions.days_to_renewal,
-        conditions.active_user_ratio,
-        conditions.usage_trend,
-        conditions.nps,
-        earlier.health_score as earlier_health_score,
-        earlier.coverage_pct as earlier_coverage_pct,
-        conditions.coverage_pct,
-        rules.within_days,
-        conditions.config_version,
         coalesce(
             case rules.rule_type
                 when 'tier_change' then conditions.previous_tier = rules.from_tier and conditions.health_tier = rules.to_tier
@@ -111,52 +98,70 @@ evaluated as (
             false
         ) as is_condition_met
     from conditions
-    cross join read_bounds
     cross join rules
     left join earlier_values as earlier
         on conditions.account_id = earlier.account_id
         and rules.within_days = earlier.within_days
         and conditions.date_day = earlier.compared_on
-    where conditions.date_day >= read_bounds.evaluate_from
+    where conditions.date_day >= {{ evaluate_from }}
 
 ),
 
-with_previous_day as (
-
-    select
-        evaluated.*,
-        lag(evaluated.is_condition_met) over (
-            partition by evaluated.account_id, evaluated.rule_id order by evaluated.date_day
-        ) as was_condition_met
-    from evaluated
-
-),
-
-onsets as (
+onset_days as (
 
     select
         account_id,
         date_day,
-        rule_id,
-        previous_tier,
-        health_tier,
-        health_score,
-        top_risk_driver,
-        days_in_tier,
-        days_to_renewal,
-        active_user_ratio,
-        usage_trend,
-        nps,
-        earlier_health_score,
-        earlier_coverage_pct,
-        coverage_pct,
-        within_days,
-        config_version,
-        {{ customer_health.playbook_conditions_version() }} as playbook_version
-    from with_previous_day
+        rule_id
+    from (
+        select
+            evaluated.account_id,
+            evaluated.date_day,
+            evaluated.rule_id,
+            evaluated.is_condition_met,
+            lag(evaluated.is_condition_met) over (
+                partition by evaluated.account_id, evaluated.rule_id order by evaluated.date_day
+            ) as was_condition_met
+        from evaluated
+    ) as with_previous_day
     where is_condition_met
         and not coalesce(was_condition_met, false)
-        and date_day >= {{ first_day }}
+        and date_day >= {{ customer_health.incremental_window_start(0, stale_rules) }}
+
+),
+
+{# the values each alert reports, for the onset days only -#}
+onsets as (
+
+    select
+        onset_days.account_id,
+        onset_days.date_day,
+        onset_days.rule_id,
+        conditions.previous_tier,
+        conditions.health_tier,
+        conditions.health_score,
+        conditions.top_risk_driver,
+        conditions.days_in_tier,
+        conditions.days_to_renewal,
+        conditions.active_user_ratio,
+        conditions.usage_trend,
+        conditions.nps,
+        earlier.health_score as earlier_health_score,
+        earlier.coverage_pct as earlier_coverage_pct,
+        conditions.coverage_pct,
+        rules.within_days,
+        conditions.config_version,
+        {{ customer_health.playbook_conditions_version() }} as playbook_version
+    from onset_days
+    inner join rules
+        on onset_days.rule_id = rules.rule_id
+    inner join conditions
+        on onset_days.account_id = conditions.account_id
+        and onset_days.date_day = conditions.date_day
+    left join earlier_values as earlier
+        on onset_days.account_id = earlier.account_id
+        and rules.within_days = earlier.within_days
+        and onset_days.date_day = earlier.compared_on
 
 )
 
