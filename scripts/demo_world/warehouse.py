@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Dict, List, Optional
 
 import duckdb
@@ -131,6 +132,7 @@ class TracksWriter:
         self.w = world
         self.seed = seed
         self.rows = 0
+        self.wait_seconds = 0.0
         self.error: Optional[BaseException] = None
         self.con = wh.con.cursor()
         self.con.execute("SET TimeZone = 'UTC'")
@@ -162,10 +164,12 @@ class TracksWriter:
         """One chunk of events, as the list of parts the simulation collected (not concatenated)."""
         if self.error:
             raise self.error
+        t0 = time.perf_counter()
         if self.threaded:
             self.q.put(parts)
         else:
             self._write(parts)
+        self.wait_seconds += time.perf_counter() - t0   # the simulation waiting for (or doing) the write
 
     def _loop(self):
         while True:

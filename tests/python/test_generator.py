@@ -361,6 +361,11 @@ def test_summary_reports_the_event_throughput(work, capsys):
     assert s["tracks_rows_written"] == s["rows"]["raw_segment.tracks"] == q1(db, "SELECT count(*) FROM raw_segment.tracks")
     m = re.search(r"^product events per second: ([\d,]+)$", out, re.M)
     assert m and int(m.group(1).replace(",", "")) == round(s["events_per_second"])
+    # the simulation's own rate: the same events over the seconds spent simulating (not waiting for the writer)
+    assert 0 < s["simulation_seconds"] < s["wall_seconds"]
+    assert s["simulated_events_per_second"] == pytest.approx(s["product_events_generated"] / s["simulation_seconds"])
+    m = re.search(r"^product events per second of simulation alone: ([\d,]+) ", out, re.M)
+    assert m and int(m.group(1).replace(",", "")) == round(s["simulated_events_per_second"])
 
 
 @pytest.mark.parametrize("dirty", [False, True])
