@@ -123,6 +123,18 @@ def load_header(wh: Warehouse) -> dict:
     return summary
 
 
+def load_thresholds(wh: Warehouse) -> dict:
+    """The tier thresholds the scores were tiered with (columns of customer_health; the defaults before they existed)."""
+    if {"tier_red_below", "tier_green_above"} <= wh.columns(wh.marts, "customer_health"):
+        row = wh.rows(
+            f"select max(tier_red_below) as red_below, max(tier_green_above) as green_above "
+            f"from {wh.mart('customer_health')}"
+        )[0]
+        if row["red_below"] is not None:
+            return {"red_below": float(row["red_below"]), "green_above": float(row["green_above"])}
+    return {"red_below": 50.0, "green_above": 75.0}
+
+
 def load_tier_mix(wh: Warehouse) -> list[dict]:
     """Share of accounts per tier on the last scored day of each week."""
     if not wh.has(wh.marts, "customer_health_history"):
@@ -366,7 +378,7 @@ def collect(db_path: Path, schema_prefix: str, account_id: str | None) -> dict:
             "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "warehouse": str(db_path),
             "tier_colours": TIER_COLOURS,
-            "thresholds": {"red_below": 50, "green_above": 75},
+            "thresholds": load_thresholds(wh),
             "header": load_header(wh),
             "tier_mix": load_tier_mix(wh),
             "score_distribution": load_score_distribution(wh),
@@ -828,7 +840,7 @@ def render_html(data: dict) -> str:
   </section>
   <section class="wide">
     <h2>Account: {account_title}</h2>
-    <p class="note">{" · ".join(account_bits) + ". " if account_bits else ""}Daily score with the tier bands (red below {data["thresholds"]["red_below"]}, green from {data["thresholds"]["green_above"]}).</p>
+    <p class="note">{" · ".join(account_bits) + ". " if account_bits else ""}Daily score with the tier bands (red below {data["thresholds"]["red_below"]:g}, green above {data["thresholds"]["green_above"]:g}).</p>
     <div class="chart" data-chart="account-history"></div>
   </section>
   <section class="wide">

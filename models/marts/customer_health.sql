@@ -75,6 +75,8 @@ final as (
         latest_scores.licensed_seats,
         crm_accounts.owner_user_id as csm_owner_id,
         crm_users.user_name as csm_owner_name,
+        {{ customer_health.health_config().tiers.red_below }} as tier_red_below,
+        {{ customer_health.health_config().tiers.green_above }} as tier_green_above,
         latest_scores.config_version
     from latest_scores
     inner join crm_accounts

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from chromium import ChromiumUnavailable, ensure_chromium, headless_args
-from conftest import PROJECT_DIR, DbtProject
+from conftest import PROJECT_DIR, DbtProject, copy_of
 
 REPORT = PROJECT_DIR / "scripts" / "report.py"
 SUMMARY = PROJECT_DIR / "scripts" / "summary.py"
@@ -196,6 +196,25 @@ def test_report_for_a_chosen_account(dirty_world: DbtProject, tmp_path):
     assert account_id in html
     if account_name:
         assert f"Account: {account_name}" in html.replace("&#x27;", "'").replace("&amp;", "&")
+
+
+@pytest.mark.slow
+def test_report_draws_the_configured_tier_bands(dirty_world: DbtProject, tmp_path):
+    """The bands come from the thresholds the mart was tiered with, not from constants in the report."""
+    assert dirty_world.query(
+        "select distinct tier_red_below, tier_green_above from main_marts.customer_health"
+    ) == [(50, 75)]
+    world = copy_of(dirty_world, tmp_path, "thresholds")
+    con = duckdb.connect(str(world.db_path))
+    try:
+        con.execute("update main_marts.customer_health set tier_red_below = 40, tier_green_above = 80")
+    finally:
+        con.close()
+    out = tmp_path / "bands.html"
+    run_script(REPORT, "--db", str(world.db_path), "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "red below 40, green above 80" in html
+    assert re.search(r'"thresholds":\s*\{"red_below":\s*40(\.0)?,\s*"green_above":\s*80(\.0)?\}', html)
 
 
 @pytest.mark.slow

@@ -20,18 +20,14 @@
 ) }}
 
 {%- set stale_rules = 'playbook_version <> ' ~ customer_health.playbook_conditions_version() %}
-{%- set first_day = customer_health.incremental_first_day(stale_rules) %}
-{#- the first day read: the day before the first evaluated, less the longest comparison window -#}
-{%- if first_day is none %}
-{%- set evaluate_from, read_from = "cast('1900-01-01' as date)", "cast('1900-01-01' as date)" %}
-{%- else %}
 {%- set longest_window = 0 %}
-{%- if execute %}
+{%- if execute and is_incremental() %}
 {%- set longest_window = run_query('select coalesce(max(within_days), 0) from ' ~ ref('health_playbook_rules')).columns[0].values()[0] | int %}
 {%- endif %}
-{%- set evaluate_from = "cast('" ~ (first_day - modules.datetime.timedelta(days=1)).isoformat() ~ "' as date)" %}
-{%- set read_from = "cast('" ~ (first_day - modules.datetime.timedelta(days=1 + longest_window)).isoformat() ~ "' as date)" %}
-{%- endif %}
+{#- the first day evaluated is the day before the first recomputed (for the lag); the first day read, less the longest comparison window -#}
+{%- set first_day = customer_health.incremental_window_start(0, stale_rules) %}
+{%- set evaluate_from = customer_health.incremental_window_start(1, stale_rules) %}
+{%- set read_from = customer_health.incremental_window_start(1 + longest_window, stale_rules) %}
 
 with rules as (
 
@@ -126,7 +122,7 @@ onset_days as (
     ) as with_previous_day
     where is_condition_met
         and not coalesce(was_condition_met, false)
-        and date_day >= {{ customer_health.incremental_window_start(0, stale_rules) }}
+        and date_day >= {{ first_day }}
 
 ),
 
