@@ -36,12 +36,8 @@
         {%- endset -%}
         {%- set value = run_query(query).columns[0].values()[0] -%}
         {%- if value is not none -%}
-            {%- if value is string -%}
-                {%- set value = modules.datetime.date.fromisoformat(value[:10]) -%}
-            {%- elif value.date is defined -%}
-                {%- set value = value.date() if value.hour is defined else value -%}
-            {%- endif -%}
-            {{- return(value) -}}
+            {#- a date, a datetime or text, depending on the engine's driver -#}
+            {{- return(modules.datetime.date.fromisoformat((value | string)[:10])) -}}
         {%- endif -%}
     {%- endif -%}
     {{- return(none) -}}

@@ -17,10 +17,13 @@
     on_schema_change='fail'
 ) }}
 
+{#- the days recomputed on this run (read once, used by every input) -#}
+{%- set recomputed_days = customer_health.incremental_days('date_day') %}
+
 with account_days as (
 
     select * from {{ ref('int_account_days') }}
-    where {{ customer_health.incremental_days('date_day') }}
+    where {{ recomputed_days }}
 
 ),
 
@@ -36,35 +39,35 @@ crm_accounts as (
 product as (
 
     select * from {{ ref('int_product_usage_windowed') }}
-    where {{ customer_health.incremental_days('date_day') }}
+    where {{ recomputed_days }}
 
 ),
 
 support as (
 
     select * from {{ ref('int_support_windowed') }}
-    where {{ customer_health.incremental_days('date_day') }}
+    where {{ recomputed_days }}
 
 ),
 
 sentiment as (
 
     select * from {{ ref('int_sentiment_windowed') }}
-    where {{ customer_health.incremental_days('date_day') }}
+    where {{ recomputed_days }}
 
 ),
 
 commercial as (
 
     select * from {{ ref('int_commercial_windowed') }}
-    where {{ customer_health.incremental_days('date_day') }}
+    where {{ recomputed_days }}
 
 ),
 
 relationship as (
 
     select * from {{ ref('int_relationship_windowed') }}
-    where {{ customer_health.incremental_days('date_day') }}
+    where {{ recomputed_days }}
 
 ),
 
