@@ -29,7 +29,8 @@ final as (
         renormalized_weight,
         contribution,
         points_lost,
-        delta_30d
+        delta_30d,
+        built_at
     from drivers
 
 )

@@ -70,4 +70,7 @@ history as (
 
 )
 
-select * from history
+select
+    history.*,
+    {{ customer_health.built_at() }} as built_at
+from history

@@ -68,6 +68,18 @@ class DbtProject:
         finally:
             con.close()
 
+    def columns(self, relation: str) -> list[str]:
+        """Column names of a schema-qualified relation."""
+        schema, name = relation.split(".")
+        return [
+            row[0]
+            for row in self.query(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position",
+                [schema, name],
+            )
+        ]
+
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
 

@@ -12,7 +12,7 @@ refresh of the same raw data.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pytest
@@ -49,10 +49,75 @@ COMPARED = [
 
 
 def snapshot(project: DbtProject) -> dict[str, list[tuple]]:
+    """Every compared table's rows, less built_at (when the run that wrote a row started)."""
     return {
-        relation: project.query(f"select * from {relation} order by {order}")
+        relation: project.query(f"select * exclude (built_at) from {relation} order by {order}")
+        if "built_at" in project.columns(relation)
+        else project.query(f"select * from {relation} order by {order}")
         for relation, order in COMPARED
     }
+
+
+SCORED = "main_intermediate.int_health_scored"
+SCORED_KEY_TEST = "unique_combination_of_columns_int_health_scored_account_id__date_day__date_day"
+
+
+def execute(project: DbtProject, sql: str) -> None:
+    con = duckdb.connect(str(project.db_path))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def remove_duplicates(project: DbtProject) -> None:
+    """Drop the copies inserted by a test: the later row of each duplicated scored key."""
+    execute(
+        project,
+        f"delete from {SCORED} where rowid in (select max(rowid) from {SCORED} group by account_id, date_day "
+        "having count(*) > 1)",
+    )
+
+
+def latest_run_scope(project: DbtProject) -> dict:
+    """After the incremental run: which days carry its built_at, and whether the scoped key test catches duplicates.
+
+    A scored row is copied twice: once into a day the run rewrote, stamped with an earlier run's
+    built_at (a row the delete step should have removed), and once into a day the run kept. The
+    scoped key test must fail on the first and, by design, not look at the second.
+    """
+    days = project.query(
+        f"select date_day, max(built_at) = (select max(built_at) from {SCORED}) as by_latest_run "
+        f"from {SCORED} group by date_day order by date_day"
+    )
+    facts = {
+        "first_rewritten_day": min(day for day, by_latest in days if by_latest),
+        "kept_days_after_it": sum(
+            1 for day, by_latest in days if not by_latest and day > min(d for d, b in days if b)
+        ),
+        "days": len(days),
+    }
+    facts["clean"] = project.run("test", "-s", SCORED_KEY_TEST, expect_success=False).success
+
+    def with_copy(day_sql: str) -> bool:
+        execute(
+            project,
+            f"""
+            insert into {SCORED}
+            select * replace ((select min(built_at) from {SCORED}) as built_at)
+            from {SCORED}
+            where date_day = ({day_sql})
+            order by account_id
+            limit 1
+            """,
+        )
+        passed = project.run("test", "-s", SCORED_KEY_TEST, expect_success=False).success
+        remove_duplicates(project)
+        return passed
+
+    facts["passes_with_duplicate_in_rewritten_day"] = with_copy(f"select max(date_day) from {SCORED}")
+    facts["passes_with_duplicate_in_kept_day"] = with_copy(f"select min(date_day) from {SCORED}")
+    return facts
 
 
 # a message from a few days back (inside the default 7-day lookback of the
@@ -131,6 +196,7 @@ def appended_world(tmp_path_factory):
 
     project.run("run")
     incremental = snapshot(project)
+    project.scope = latest_run_scope(project)
     project.run("run", "--full-refresh")
     full_refresh = snapshot(project)
     return project, incremental, full_refresh, message_id, customer_id
@@ -142,6 +208,37 @@ def test_incremental_run_equals_full_refresh(appended_world, relation):
     assert len(full_refresh[relation]) > 0
     assert len(incremental[relation]) == len(full_refresh[relation])
     assert incremental[relation] == full_refresh[relation]
+
+
+def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
+    """The rows of the latest run are the recomputed days (from the last day held less the lookback)."""
+    scope = appended_world[0].scope
+    assert scope["first_rewritten_day"] == date(2026, 6, 29) - timedelta(days=7)
+    assert scope["kept_days_after_it"] == 0
+    assert scope["days"] > 400   # scored days in the world; all but the last eight kept
+
+
+def test_the_key_test_checks_the_days_the_latest_run_rewrote(appended_world):
+    """Scoped to rewritten days, the key test still fails on a leftover row there; it passes a kept day by design."""
+    scope = appended_world[0].scope
+    assert scope["clean"]
+    assert not scope["passes_with_duplicate_in_rewritten_day"]
+    assert scope["passes_with_duplicate_in_kept_day"]
+
+
+def test_the_key_test_checks_every_day_after_a_full_refresh(appended_world):
+    """One run wrote every row: the same test checks the whole table."""
+    project = appended_world[0]
+    assert project.scalar(f"select count(distinct built_at) from {SCORED}") == 1
+    execute(
+        project,
+        f"insert into {SCORED} select * from {SCORED} where date_day = (select min(date_day) from {SCORED}) limit 1",
+    )
+    try:
+        assert not project.run("test", "-s", SCORED_KEY_TEST, expect_success=False).success
+    finally:
+        remove_duplicates(project)
+    assert project.run("test", "-s", SCORED_KEY_TEST, expect_success=False).success
 
 
 def test_the_new_day_was_scored(appended_world):
@@ -182,7 +279,7 @@ def test_days_after_a_recent_churn_are_removed(appended_world):
 def test_a_changed_playbook_rule_re_evaluates_every_day(appended_world):
     """Onsets are sparse and kept incrementally: a rule edit must reach the whole history, and days must lose stale onsets."""
     project = appended_world[0]
-    onsets = "select * from main_intermediate.int_playbook_onsets order by account_id, rule_id, date_day"
+    onsets = "select * exclude (built_at) from main_intermediate.int_playbook_onsets order by account_id, rule_id, date_day"
     count = "select count(*) from main_intermediate.int_playbook_onsets where rule_id = 'sharp_drop_outreach'"
     before = project.scalar(count)
     assert before > 0

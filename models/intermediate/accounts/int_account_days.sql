@@ -59,4 +59,7 @@ account_days as (
 
 )
 
-select * from account_days
+select
+    account_days.*,
+    {{ customer_health.built_at() }} as built_at
+from account_days

@@ -363,6 +363,7 @@ with_history as (
 
 select
     with_history.*,
-    '{{ customer_health.health_config_version() }}' as config_version
+    '{{ customer_health.health_config_version() }}' as config_version,
+    {{ customer_health.built_at() }} as built_at
 from with_history
 where {{ customer_health.incremental_days('with_history.date_day') }}

@@ -174,4 +174,7 @@ conditions as (
 
 )
 
-select * from conditions
+select
+    conditions.*,
+    {{ customer_health.built_at() }} as built_at
+from conditions

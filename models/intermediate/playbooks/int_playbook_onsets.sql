@@ -161,4 +161,7 @@ onsets as (
 
 )
 
-select * from onsets
+select
+    onsets.*,
+    {{ customer_health.built_at() }} as built_at
+from onsets

@@ -120,4 +120,7 @@ counted as (
 
 )
 
-select * from counted
+select
+    counted.*,
+    {{ customer_health.built_at() }} as built_at
+from counted

@@ -342,6 +342,7 @@ with_window_ago as (
 
 select
     with_window_ago.*,
-    '{{ customer_health.health_config_version() }}' as config_version
+    '{{ customer_health.health_config_version() }}' as config_version,
+    {{ customer_health.built_at() }} as built_at
 from with_window_ago
 where {{ customer_health.incremental_days('with_window_ago.date_day') }}

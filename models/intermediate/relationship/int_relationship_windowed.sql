@@ -231,4 +231,7 @@ windowed as (
 
 )
 
-select * from windowed
+select
+    windowed.*,
+    {{ customer_health.built_at() }} as built_at
+from windowed

@@ -252,4 +252,7 @@ signals as (
 
 )
 
-select * from signals
+select
+    signals.*,
+    {{ customer_health.built_at() }} as built_at
+from signals

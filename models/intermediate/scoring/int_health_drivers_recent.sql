@@ -143,4 +143,7 @@ with_delta as (
 
 )
 
-select * from with_delta
+select
+    with_delta.*,
+    {{ customer_health.built_at() }} as built_at
+from with_delta

@@ -23,7 +23,26 @@
 
 with normalized as (
 
-    select * from {{ ref('int_signals_normalized') }}
+    {#- every column but the upstream run's built_at: this model stamps its own #}
+    select
+        account_id,
+        date_day,
+        segment,
+        coverage_model,
+        tenure_days,
+        is_scored_day,
+        is_as_of_date,
+        licensed_seats,
+        next_renewal_on,
+        config_version
+        {%- for name in config.signals %},
+        {{ name }}__raw,
+        {{ name }}__status
+        {%- endfor %}
+        {%- for name in config.signals %},
+        {{ name }}__normalized
+        {%- endfor %}
+    from {{ ref('int_signals_normalized') }}
     where is_scored_day
         and {{ customer_health.incremental_days('date_day') }}
 
@@ -150,4 +169,7 @@ tiered as (
 
 )
 
-select * from tiered
+select
+    tiered.*,
+    {{ customer_health.built_at() }} as built_at
+from tiered

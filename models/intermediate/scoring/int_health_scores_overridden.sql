@@ -115,4 +115,7 @@ applied as (
 
 )
 
-select * from applied
+select
+    applied.*,
+    {{ customer_health.built_at() }} as built_at
+from applied

@@ -91,4 +91,7 @@ normalized as (
 
 )
 
-select * from normalized
+select
+    normalized.*,
+    {{ customer_health.built_at() }} as built_at
+from normalized

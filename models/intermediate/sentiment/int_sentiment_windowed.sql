@@ -266,4 +266,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ customer_health.built_at() }} as built_at
+from final

@@ -145,6 +145,7 @@ windowed as (
 
 select
     windowed.*,
-    '{{ customer_health.health_config_version() }}' as config_version
+    '{{ customer_health.health_config_version() }}' as config_version,
+    {{ customer_health.built_at() }} as built_at
 from windowed
 where {{ customer_health.incremental_days('windowed.date_day') }}

@@ -22,7 +22,8 @@ accepted_tracks as (
         occurred_on,
         occurred_at,
         received_at,
-        loaded_at
+        loaded_at,
+        built_at
     from base_tracks
     where reject_reason is null
 
