@@ -22,7 +22,8 @@
 {%- endif -%}
 
 {%- set latest_built_at = none -%}
-{%- if scope_column is not none and execute -%}
+{#- not built yet (dbt compile or docs generate on a fresh warehouse): nothing to scope #}
+{%- if scope_column is not none and execute and load_relation(model) is not none -%}
     {%- set runs = run_query(
         "select cast(max(built_at) as " ~ dbt.type_string() ~ "), "
         ~ "case when min(built_at) < max(built_at) then 1 else 0 end from " ~ model) -%}

@@ -160,15 +160,9 @@ joined as (
 signals as (
 
     select
-        account_id,
-        date_day,
-        segment,
-        coverage_model,
-        tenure_days,
-        is_scored_day,
-        is_as_of_date,
-        licensed_seats,
-        next_renewal_on,
+        {%- for column in customer_health.scored_day_columns() %}
+        {{ column }},
+        {%- endfor %}
 
         -- product engagement
         case when has_product_workspace and licensed_seats > 0

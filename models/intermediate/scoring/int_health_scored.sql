@@ -25,15 +25,9 @@ with normalized as (
 
     {#- every column but the upstream run's built_at: this model stamps its own #}
     select
-        account_id,
-        date_day,
-        segment,
-        coverage_model,
-        tenure_days,
-        is_scored_day,
-        is_as_of_date,
-        licensed_seats,
-        next_renewal_on,
+        {%- for column in customer_health.scored_day_columns() %}
+        {{ column }},
+        {%- endfor %}
         config_version
         {%- for name in config.signals %},
         {{ name }}__raw,

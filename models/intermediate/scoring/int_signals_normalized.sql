@@ -29,15 +29,9 @@ with signals as (
 with_status as (
 
     select
-        account_id,
-        date_day,
-        segment,
-        coverage_model,
-        tenure_days,
-        is_scored_day,
-        is_as_of_date,
-        licensed_seats,
-        next_renewal_on,
+        {%- for column in customer_health.scored_day_columns() %}
+        {{ column }},
+        {%- endfor %}
         config_version
         {%- for name, settings in config.signals.items() %},
         {{ name }} as {{ name }}__raw,
