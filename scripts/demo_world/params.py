@@ -196,6 +196,7 @@ class RunConfig:
     truth: Optional[str] = None
     append_after: Optional[dt.date] = None
     quiet: bool = False
+    memory_limit: Optional[str] = None     # DuckDB memory_limit of the generator's connection; None = DuckDB's default
     params: Params = field(default_factory=Params)
 
     def __post_init__(self) -> None:

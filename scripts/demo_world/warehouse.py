@@ -39,6 +39,14 @@ class Warehouse:
         self.after_us = (to_day(cfg.append_after) + 1) * US_PER_DAY if cfg.append_after else None
         self.con = duckdb.connect(cfg.db)
         self.con.execute("SET TimeZone = 'UTC'")
+        if cfg.memory_limit:
+            # DuckDB's default is 80% of RAM: written blocks of the big tables stay cached up to it
+            try:
+                self.con.execute(f"SET memory_limit = '{cfg.memory_limit}'")
+            except duckdb.Error as e:
+                self.con.close()
+                raise SystemExit(f"--memory-limit {cfg.memory_limit!r} is not a DuckDB memory size "
+                                 f"(e.g. 4GB, 512MB): {e}")
         for m in MACROS:
             self.con.execute(m)
         self.rows: Dict[str, int] = {}

@@ -109,7 +109,7 @@ def dirty(work) -> Path:
 def test_help_works():
     r = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    for flag in ("--db", "--accounts", "--end-date", "--start-date", "--seed", "--dirty", "--truth", "--append-after"):
+    for flag in ("--db", "--accounts", "--end-date", "--start-date", "--seed", "--dirty", "--truth", "--append-after", "--memory-limit"):
         assert flag in r.stdout
 
 
@@ -383,3 +383,21 @@ def test_writer_builds_only_the_versions_it_keeps(dirty):
     want = [dirty, True, False, dirty, True, dirty, False]
     assert keep.tolist() == want
     assert b.one_version == (set() if dirty else {("raw_x", "y")})
+
+
+def test_memory_limit_caps_the_writing_connection(work, monkeypatch):
+    """DuckDB caches the written blocks up to its memory_limit (default: 80% of RAM); the generator sets it."""
+    from demo_world.warehouse import Warehouse
+    cfg = RunConfig(db=str(work / "capped.duckdb"), accounts=5, memory_limit="1GB")
+    wh = Warehouse(cfg)
+    try:
+        limit = wh.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    finally:
+        wh.close()
+    assert limit in ("1.0 GiB", "953.6 MiB", "1.0 GB"), limit
+    with pytest.raises(SystemExit, match="not a DuckDB memory size"):
+        Warehouse(RunConfig(db=str(work / "capped.duckdb"), accounts=5, memory_limit="lots"))
+    # the CLI default follows the dbt profile's variable
+    import generate_demo_world
+    monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "3GB")
+    assert generate_demo_world.parse_args(["--db", "x.duckdb"]).memory_limit == "3GB"
