@@ -69,10 +69,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="append mode: keep the existing raw tables and write only what was loaded after this "
                          "date (updated records replace their earlier state). Pass the same --start-date, --seed, "
                          "--accounts and --dirty as the run being extended")
-    ap.add_argument("--memory-limit", default=os.environ.get("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "6GB"),
-                    help="DuckDB memory_limit while writing, e.g. 4GB (default: "
-                         "$CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT, else 6GB, as the dbt profile); the simulation's "
-                         "own arrays come on top")
+    ap.add_argument("--memory-limit", default="2GB",
+                    help="DuckDB memory_limit while writing, e.g. 1GB (default 2GB; DuckDB's own default, 80%% "
+                         "of RAM, lets the cache of written blocks grow with the world for no gain). The "
+                         "simulation's own arrays come on top")
     ap.add_argument("--quiet", action="store_true", help="no progress output")
     args = ap.parse_args(argv)
     if args.start_date is None:
