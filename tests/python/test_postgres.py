@@ -4,10 +4,14 @@ A throwaway server (Debian's postgresql package, installed when missing) runs
 on loopback with a temporary data directory for the duration of this module.
 A small demo world is generated once into DuckDB, built there, copied raw into
 PostgreSQL and built there with the postgres target; the marts must agree.
+Then the next day's loads are appended and both engines run the daily
+incremental build: they must agree again.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -22,6 +26,9 @@ READER_ROLE = "bi_reader"
 # A world this small is too noisy for the predictive gate; everything else runs.
 NOT_THE_GATE = ("--exclude", "backtest_gate_auc", "backtest_gate_balanced_accuracy", "backtest_gate_tiers_monotonic")
 MARTS_SCHEMA = "analytics_marts"
+# the world ends the day before END; the daily test appends END
+START, END = dt.date(2024, 12, 31), dt.date(2026, 6, 30)
+WORLD = ("--accounts", str(PG_WORLD_ACCOUNTS), "--dirty", "--seed", "7", "--start-date", str(START))
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +46,23 @@ def server():
 def duckdb_world(tmp_path_factory) -> DbtProject:
     work = tmp_path_factory.mktemp("pg_duckdb_world")
     project = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
-    generate_world(project.db_path, "--accounts", str(PG_WORLD_ACCOUNTS), "--dirty", "--seed", "7")
+    generate_world(project.db_path, *WORLD, "--end-date", str(END - dt.timedelta(days=1)))
     project.run("build", *NOT_THE_GATE, vars={"health_reader_role": READER_ROLE})
     return project
+
+
+@contextmanager
+def postgres_target(server):
+    saved = {key: os.environ.get(key) for key in server.env()}
+    os.environ.update(server.env())
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture(scope="module")
@@ -49,17 +70,20 @@ def postgres_world(server, duckdb_world: DbtProject, tmp_path_factory) -> DbtPro
     load_raw_to_postgres.copy_raw(str(duckdb_world.db_path), server.dsn())
     work = tmp_path_factory.mktemp("pg_world")
     project = DbtProject(db_path=work / "unused.duckdb", work_dir=work)
-    saved = {key: os.environ.get(key) for key in server.env()}
-    os.environ.update(server.env())
-    try:
+    with postgres_target(server):
         project.run("build", *NOT_THE_GATE, vars={"health_reader_role": READER_ROLE})
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return project
+
+
+@pytest.fixture(scope="module")
+def daily_run_on_both_engines(server, duckdb_world: DbtProject, postgres_world: DbtProject):
+    """The next day's loads appended, and the daily (incremental) build on both engines."""
+    generate_world(duckdb_world.db_path, *WORLD, "--end-date", str(END), "--append-after", str(END - dt.timedelta(days=1)))
+    duckdb_world.run("build", *NOT_THE_GATE, vars={"health_reader_role": READER_ROLE})
+    load_raw_to_postgres.copy_raw(str(duckdb_world.db_path), server.dsn())
+    with postgres_target(server):
+        postgres_world.run("build", *NOT_THE_GATE, vars={"health_reader_role": READER_ROLE})
+    return duckdb_world, postgres_world
 
 
 def pg_rows(server, sql: str, user: str = postgres_server.SUPERUSER) -> list[tuple]:
@@ -122,3 +146,23 @@ def test_great_expectations_checkpoint_passes_on_postgres(server, postgres_world
     assert result.backend == "sql"
     assert result.success, result.format_table()
     assert (tmp_path / "gx_docs" / "index.html").exists()
+
+
+# Last in this module: it appends a day to the world the tests above compared.
+def test_a_daily_incremental_run_gives_the_same_scores_on_both_engines(server, daily_run_on_both_engines):
+    duckdb_world, _ = daily_run_on_both_engines
+    # the daily run on PostgreSQL took the incremental path: history keeps the rows of the first build
+    # and holds the new day, written by the second
+    runs = pg_rows(server, f"select count(distinct built_at), max(score_date) from {MARTS_SCHEMA}.customer_health_history")[0]
+    assert runs == (2, END)
+    sql = "select account_id, score_date, health_score, health_tier from {schema}.customer_health order by account_id"
+    on_duckdb = duckdb_world.query(sql.format(schema="main_marts"))
+    on_postgres = pg_rows(server, sql.format(schema=MARTS_SCHEMA))
+    assert on_duckdb and {row[1] for row in on_duckdb} == {END}
+    assert [(row[0], row[1], row[3]) for row in on_postgres] == [(row[0], row[1], row[3]) for row in on_duckdb]
+    for duck, pg in zip(on_duckdb, on_postgres):
+        assert (duck[2] is None) == (pg[2] is None) and (duck[2] is None or abs(float(duck[2]) - float(pg[2])) <= 0.01)
+    sql = "select count(*), round(cast(avg(health_score) as numeric), 2) from {schema}.customer_health_history"
+    duck = duckdb_world.query(sql.format(schema="main_marts"))[0]
+    pg = pg_rows(server, sql.format(schema=MARTS_SCHEMA))[0]
+    assert duck[0] == pg[0] and abs(float(duck[1]) - float(pg[1])) <= 0.01

@@ -133,13 +133,18 @@ days_in_tiers as (
         previous_tier,
         previous_health_score,
         is_carried,
-        row_number()
-            over (
-                partition by account_id, tier_run_number
-                order by date_day
-            )
-        + sum(carried_days_in_tier) over (
-            partition by account_id, tier_run_number
+        {#- one type on every run and engine: a sum of bigints is numeric on PostgreSQL, hugeint on DuckDB #}
+        cast(
+            row_number()
+                over (
+                    partition by account_id, tier_run_number
+                    order by date_day
+                )
+            + sum(carried_days_in_tier)
+                over (
+                    partition by account_id, tier_run_number
+                )
+            as {{ dbt.type_bigint() }}
         ) as days_in_tier
     from tier_runs
 
