@@ -7,7 +7,8 @@
     configuration (config_version), or stale_condition (SQL over its rows)
     holds for any row, every day is recomputed, so stale values never survive
     a configuration change. A full refresh or an empty table computes every
-    day. A change that adds or removes columns (a new signal) fails the run
+    day. A health_as_of_date before the last day the model holds fails the
+    run (the days after it would stay): that needs a full refresh. A change that adds or removes columns (a new signal) fails the run
     with dbt's on_schema_change message: rebuild with --full-refresh.
 
     The day is read when the model is compiled and written into its SQL as a
@@ -31,10 +32,21 @@
                         end) = 1
                         then null
                     else cast({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'max(date_day)') }} as date)
-                end as first_day
+                end as first_day,
+                max(date_day) as last_day
             from {{ this }}
         {%- endset -%}
-        {%- set value = run_query(query).columns[0].values()[0] -%}
+        {%- set result = run_query(query) -%}
+        {%- set value = result.columns[0].values()[0] -%}
+        {%- set last_day = result.columns[1].values()[0] -%}
+        {%- set as_of = var('health_as_of_date', none) -%}
+        {%- if as_of and last_day is not none and (last_day | string)[:10] > (as_of | string)[:10] -%}
+            {#- an incremental run adds and replaces days; it cannot remove the days after an earlier as-of date -#}
+            {{ exceptions.raise_compiler_error(
+                "health_as_of_date " ~ as_of ~ " is before the last day " ~ this ~ " already holds ("
+                ~ (last_day | string)[:10] ~ "). Scoring as of an earlier day rebuilds the history: run with "
+                ~ "--full-refresh, or build into another target or schema.") }}
+        {%- endif -%}
         {%- if value is not none -%}
             {#- a date, a datetime or text, depending on the engine's driver -#}
             {{- return(modules.datetime.date.fromisoformat((value | string)[:10])) -}}

@@ -298,3 +298,17 @@ def test_a_changed_playbook_rule_re_evaluates_every_day(appended_world):
     project.run("run", "-s", "int_playbook_onsets+", "--full-refresh")
     assert after < before
     assert incremental == project.query(onsets)
+
+
+def test_an_earlier_as_of_date_needs_a_full_refresh(appended_world):
+    """An incremental run cannot remove the days after an earlier as-of date: it stops and says what to do."""
+    project = appended_world[0]
+    before = project.scalar("select max(date_day) from main_intermediate.int_account_days")
+    result = project.run("run", "-s", "int_account_days", vars={"health_as_of_date": "2026-06-01"},
+                         expect_success=False)
+    assert not result.success
+    message = str(result.exception) + " ".join(str(r.message) for r in (result.result or []))
+    assert "health_as_of_date 2026-06-01 is before the last day" in message and "--full-refresh" in message
+    assert project.scalar("select max(date_day) from main_intermediate.int_account_days") == before == END
+    # the same as-of date as the data, or a later one, is an ordinary incremental run
+    project.run("run", "-s", "int_account_days", vars={"health_as_of_date": str(END)})
