@@ -8,8 +8,9 @@
     holds for any row, every day is recomputed, so stale values never survive
     a configuration change. A full refresh or an empty table computes every
     day. A health_as_of_date before the last day the model holds fails the
-    run (the days after it would stay): that needs a full refresh. A change that adds or removes columns (a new signal) fails the run
-    with dbt's on_schema_change message: rebuild with --full-refresh.
+    run (the days after it would stay): that needs a full refresh. A change
+    that adds or removes columns (a new signal) fails the run with dbt's
+    on_schema_change message: rebuild with --full-refresh.
 
     The day is read when the model is compiled and written into its SQL as a
     date literal: engines push a literal filter into the table scan (and skip
