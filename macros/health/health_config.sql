@@ -109,7 +109,7 @@
             {%- if bands is string or bands is not iterable or bands is mapping or bands | length == 0 -%}
                 {{ customer_health.health_config_error(key ~ ".normalization.bands", "must be a list of [lower_bound, score] pairs, lowest bound first") }}
             {%- endif -%}
-            {%- set previous = [none] -%}
+            {%- set previous = [none, none] -%}
             {%- for band in bands -%}
                 {%- set band_key = key ~ ".normalization.bands[" ~ loop.index0 ~ "]" -%}
                 {%- if band is string or band is not iterable or band is mapping or band | length != 2 -%}
@@ -120,7 +120,13 @@
                 {%- if previous[0] is not none and band[0] <= previous[0] -%}
                     {{ customer_health.health_config_error(band_key, "lower bounds must increase (" ~ band[0] ~ " follows " ~ previous[0] ~ "); bands would overlap") }}
                 {%- endif -%}
-                {%- do previous.pop() -%}{%- do previous.append(band[0]) -%}
+                {#- the scores follow the configured direction, so that higher_is_better means the same for every method -#}
+                {%- if previous[1] is not none and higher_is_better and band[1] < previous[1] -%}
+                    {{ customer_health.health_config_error(band_key, "score " ~ band[1] ~ " falls below " ~ previous[1] ~ " while higher_is_better is true; make the scores rise with the value, or set higher_is_better: false") }}
+                {%- elif previous[1] is not none and not higher_is_better and band[1] > previous[1] -%}
+                    {{ customer_health.health_config_error(band_key, "score " ~ band[1] ~ " rises above " ~ previous[1] ~ " while higher_is_better is false; make the scores fall as the value rises, or set higher_is_better: true") }}
+                {%- endif -%}
+                {%- do previous.clear() -%}{%- do previous.extend([band[0], band[1]]) -%}
             {%- endfor -%}
             {%- do resolved.update({'bands': bands}) -%}
         {%- elif method == 'percentile' -%}
@@ -259,8 +265,17 @@
 -#}
 {% macro health_config_version() %}
     {%- set config = customer_health.health_config() -%}
+    {#- what scores a day; a signal's description is documentation, so rewording it keeps the version -#}
+    {%- set scored_signals = {} -%}
+    {%- for name, settings in config.signals.items() -%}
+        {%- set scored = {} -%}
+        {%- for key, value in settings.items() if key != 'description' -%}
+            {%- do scored.update({key: value}) -%}
+        {%- endfor -%}
+        {%- do scored_signals.update({name: scored}) -%}
+    {%- endfor -%}
     {%- set material = {
-        'signals': config.signals,
+        'signals': scored_signals,
         'scorecards': config.scorecards,
         'tiers': config.tiers,
         'min_coverage_pct': config.min_coverage_pct,

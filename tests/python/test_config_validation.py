@@ -80,9 +80,24 @@ def test_default_configuration_parses(project):
         ),
         pytest.param(
             {"health_signals": {**PROJECT_VARS["health_signals"], "escalated_tickets": {
-                "group": "support", "normalization": {"method": "bands", "bands": [[0, 100], [2, 50], [1, 0]]}}}},
+                "group": "support", "higher_is_better": False,
+                "normalization": {"method": "bands", "bands": [[0, 100], [2, 50], [1, 0]]}}}},
             ["health_signals.escalated_tickets.normalization.bands[2]", "overlap"],
             id="bands-not-ascending",
+        ),
+        pytest.param(
+            {"health_signals": {**PROJECT_VARS["health_signals"], "escalated_tickets": {
+                "group": "support", "higher_is_better": True,
+                "normalization": {"method": "bands", "bands": [[0, 100], [1, 60], [2, 30]]}}}},
+            ["health_signals.escalated_tickets.normalization.bands[1]", "falls below 100", "higher_is_better"],
+            id="bands-against-higher-is-better",
+        ),
+        pytest.param(
+            {"health_signals": {**PROJECT_VARS["health_signals"], "usage_trend": {
+                "group": "product_engagement", "higher_is_better": False,
+                "normalization": {"method": "bands", "bands": [[-1000, 0], [0, 100]]}}}},
+            ["health_signals.usage_trend.normalization.bands[1]", "rises above 0", "higher_is_better"],
+            id="bands-against-lower-is-better",
         ),
         pytest.param(
             {"health_signals": {**PROJECT_VARS["health_signals"], "csat": {
@@ -106,3 +121,30 @@ def test_bad_configuration_fails_to_compile(project, vars, expected_fragments):
     message = parse_error(project, vars)
     for fragment in expected_fragments:
         assert fragment in message, f"{fragment!r} not in error message: {message}"
+
+
+def compiled_config_version(project: DbtProject, vars: dict | None = None) -> str:
+    result = project.run("compile", "--quiet", "--inline", "select '{{ customer_health.health_config_version() }}' as v",
+                         vars=vars)
+    return result.result.results[0].node.compiled_code.split("'")[1]
+
+
+def test_config_version_follows_what_scores_not_how_it_is_described(project):
+    default = compiled_config_version(project)
+    assert len(default) == 12
+    signals = copy.deepcopy(PROJECT_VARS["health_signals"])
+    signals["csat"]["description"] = "Reworded: the share of good CSAT ratings."
+    assert compiled_config_version(project, {"health_signals": signals}) == default
+    signals["csat"]["freshness_days"] = signals["csat"]["freshness_days"] + 1
+    assert compiled_config_version(project, {"health_signals": signals}) != default
+    assert compiled_config_version(project, {"health_tier_thresholds": {"red_below": 45, "green_above": 75}}) != default
+
+
+def test_duckdb_memory_limit_and_threads_come_from_the_profile(project, monkeypatch):
+    monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "1234MB")
+    monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_THREADS", "3")
+    result = project.run("show", "--inline", "select current_setting('memory_limit') as memory_limit, "
+                         "current_setting('threads') as threads")
+    row = result.result.results[0].agate_table.rows[0]
+    # DuckDB reports the limit in its own units (1234 MB = 1.1 GiB)
+    assert row[0] == "1.1 GiB" and int(row[1]) == 3

@@ -1,8 +1,12 @@
 {#-
     Support measures per account and day: tickets and escalations in the
     activity window and the window before, and CSAT ratings received in the
-    quality window. A CSAT rating counts on the day it was given (strictly
-    point in time). Null when the account has no support organization.
+    quality window. A CSAT rating counts on the day it was given and an
+    escalation on the day the ticket's priority first became high or urgent
+    (both from the ticket field history, strictly point in time; a ticket
+    with no priority history counts on the day it was opened when its
+    priority is high or urgent). Null when the account has no support
+    organization.
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
@@ -49,6 +53,33 @@ ratings as (
 
 ),
 
+priority_history as (
+
+    select
+        ticket_id,
+        min(
+            case when lower(field_value) in ('high', 'urgent') then cast(changed_at as date) end
+        ) as first_escalated_on
+    from {{ ref('stg_zendesk__ticket_field_history') }}
+    where field_name = 'priority'
+    group by ticket_id
+
+),
+
+escalations as (
+
+    select
+        mapped_tickets.account_id,
+        case
+            when priority_history.ticket_id is not null then priority_history.first_escalated_on
+            when mapped_tickets.is_escalated then mapped_tickets.created_on
+        end as escalated_on
+    from mapped_tickets
+    left join priority_history
+        on mapped_tickets.ticket_id = priority_history.ticket_id
+
+),
+
 accounts_with_support as (
 
     select distinct account_id
@@ -64,12 +95,25 @@ daily_tickets as (
     select
         account_id,
         created_on as date_day,
-        count(*) as tickets_opened,
-        sum(case when is_escalated then 1 else 0 end) as escalated_tickets_opened
+        count(*) as tickets_opened
     from mapped_tickets
     group by
         account_id,
         created_on
+
+),
+
+daily_escalations as (
+
+    select
+        account_id,
+        escalated_on as date_day,
+        count(*) as escalated_tickets
+    from escalations
+    where escalated_on is not null
+    group by
+        account_id,
+        escalated_on
 
 ),
 
@@ -96,7 +140,7 @@ spined as (
         account_days.date_day,
         account_days.spine_day_number,
         coalesce(daily_tickets.tickets_opened, 0) as tickets_opened,
-        coalesce(daily_tickets.escalated_tickets_opened, 0) as escalated_tickets_opened,
+        coalesce(daily_escalations.escalated_tickets, 0) as escalated_tickets,
         coalesce(daily_ratings.good_ratings, 0) as good_ratings,
         coalesce(daily_ratings.bad_ratings, 0) as bad_ratings,
         accounts_with_support.account_id is not null as has_support_organization
@@ -104,6 +148,9 @@ spined as (
     left join daily_tickets
         on account_days.account_id = daily_tickets.account_id
         and account_days.date_day = daily_tickets.date_day
+    left join daily_escalations
+        on account_days.account_id = daily_escalations.account_id
+        and account_days.date_day = daily_escalations.date_day
     left join daily_ratings
         on account_days.account_id = daily_ratings.account_id
         and account_days.date_day = daily_ratings.date_day
@@ -127,7 +174,7 @@ windowed as (
             partition by account_id order by date_day
             rows between {{ 2 * windows.activity_days - 1 }} preceding and {{ windows.activity_days }} preceding
         ) as tickets_prior_window,
-        sum(escalated_tickets_opened) over (
+        sum(escalated_tickets) over (
             partition by account_id order by date_day
             rows between {{ windows.activity_days - 1 }} preceding and current row
         ) as escalated_tickets_in_window,
