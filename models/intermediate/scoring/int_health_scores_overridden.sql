@@ -63,7 +63,8 @@ matching_overrides as (
         overrides.expires_on,
         row_number() over (
             partition by scored.account_id, scored.date_day
-            order by overrides.starts_on desc, overrides.expires_on desc
+            -- the newest override wins; owner and reason break a tie, so reruns pick the same one
+            order by overrides.starts_on desc, overrides.expires_on desc, overrides.owner asc, overrides.reason asc
         ) as override_rank
     from scored
     inner join overrides
