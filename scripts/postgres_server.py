@@ -8,7 +8,7 @@ everything. Authentication is `trust` on loopback only: this is a disposable
 test server, never a place for real data.
 
     python scripts/postgres_server.py start   # prints the connection env vars, keeps running
-    python scripts/postgres_server.py stop --data-dir DIR
+    python scripts/postgres_server.py stop --root DIR --port PORT   # both printed by start
 """
 from __future__ import annotations
 
@@ -132,7 +132,12 @@ def start_server() -> PostgresServer:
     bin_dir = ensure_installed()
     root = Path(tempfile.mkdtemp(prefix="customer_health_pg_"))
     os.chmod(root, 0o755)
-    return PostgresServer(bin_dir=bin_dir, root=root, port=free_port()).start()
+    server = PostgresServer(bin_dir=bin_dir, root=root, port=free_port())
+    try:
+        return server.start()
+    except BaseException:
+        server.stop()        # a server that started but failed later (createdb) is not left running
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,12 @@ def test_gate_catches_a_missing_column_description(artifacts):
     assert "customer_health.health_tier: column has no description" in check_metadata.find_problems(manifest, catalog)
 
 
+def test_gate_catches_a_model_without_description(artifacts):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    manifest["nodes"]["model.customer_health.customer_health_alerts"]["description"] = "  "
+    assert "customer_health_alerts: model has no description" in check_metadata.find_problems(manifest, catalog)
+
+
 def test_gate_catches_an_undocumented_column(artifacts):
     manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
     del manifest["nodes"]["model.customer_health.stg_zendesk__tickets"]["columns"]["priority"]
@@ -51,3 +57,19 @@ def test_gate_catches_a_model_without_primary_key_test(artifacts):
         if node["resource_type"] == "test" and "model.customer_health.stg_stripe__charges" in node["depends_on"]["nodes"]:
             del manifest["nodes"][unique_id]
     assert "stg_stripe__charges: model has no primary-key test (unique, or unique_combination_of_columns)" in check_metadata.find_problems(manifest, catalog)
+
+
+def test_exposures_name_their_owners_and_what_they_read(artifacts):
+    manifest = artifacts[0]
+    exposures = {exposure["name"]: exposure for exposure in manifest["exposures"].values()}
+    assert set(exposures) == {"customer_health_dashboard", "crm_health_sync"}
+    for exposure in exposures.values():
+        assert exposure["owner"]["name"] and "@" in exposure["owner"]["email"]
+        assert exposure["description"].strip()
+    reads = {name: set(exposure["depends_on"]["nodes"]) for name, exposure in exposures.items()}
+    assert reads["crm_health_sync"] == {"model.customer_health.crm_account_health_sync"}
+    assert {"model.customer_health.customer_health", "model.customer_health.customer_health_history",
+            "model.customer_health.customer_health_backtest",
+            "model.customer_health.customer_health_alerts"} <= reads["customer_health_dashboard"]
+    # lineage: the sync's exposure sits downstream of the scores through the sync table
+    assert "exposure.customer_health.crm_health_sync" in manifest["child_map"]["model.customer_health.crm_account_health_sync"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pytest
 
 import load_raw_to_postgres
 import postgres_server
-from conftest import SMALL_WORLD_ACCOUNTS, DbtProject, generate_world
+from conftest import PROJECT_DIR, SMALL_WORLD_ACCOUNTS, DbtProject, generate_world
 
 PG_WORLD_ACCOUNTS = 80
 READER_ROLE = "bi_reader"
@@ -136,16 +137,47 @@ def test_the_bi_reader_can_read_the_marts_and_nothing_else(server, postgres_worl
             pg_rows(server, f"select count(*) from {relation}", user=READER_ROLE)
 
 
-def test_great_expectations_checkpoint_passes_on_postgres(server, postgres_world, tmp_path):
+def gx_on_postgres(server, schema: str, docs: Path):
     import gx_check
 
     url = f"postgresql+psycopg2://{postgres_server.SUPERUSER}@127.0.0.1:{server.port}/{postgres_server.DATABASE}"
-    result = gx_check.run_checkpoint(
-        engine="postgres", pg_url=url, schema=MARTS_SCHEMA, data_docs_dir=tmp_path / "gx_docs", pg_backend="sql",
-    )
+    return gx_check.run_checkpoint(engine="postgres", pg_url=url, schema=schema, data_docs_dir=docs, pg_backend="sql",
+                                   staging_schema="analytics_staging", intermediate_schema="analytics_intermediate")
+
+
+def test_great_expectations_checkpoint_passes_on_postgres(server, postgres_world):
+    import gx_check
+
+    # the site `make test` leaves behind next to the DuckDB one
+    docs = PROJECT_DIR / gx_check.DEFAULT_DATA_DOCS_DIR / "postgres"
+    shutil.rmtree(docs, ignore_errors=True)
+    result = gx_on_postgres(server, MARTS_SCHEMA, docs)
     assert result.backend == "sql"
     assert result.success, result.format_table()
-    assert (tmp_path / "gx_docs" / "index.html").exists()
+    assert result.expected_row_count == pg_rows(server, f"select count(*) from {MARTS_SCHEMA}.customer_health")[0][0]
+    names = {outcome.name for outcome in result.expectations}
+    assert {"customer_health.account_id_unique", "customer_health.row_count_equals_active_accounts",
+            "customer_health.health_score_between_0_and_100", "customer_health.health_tier_in_set",
+            "customer_health.coverage_pct_mean_at_least_min",
+            "customer_health_history.account_id_score_date_config_version_unique"} <= names
+    assert (docs / "index.html").is_file()
+
+
+def test_a_corrupted_mart_fails_the_checkpoint_on_postgres(server, postgres_world, tmp_path):
+    # copies of the marts in their own schema, so the tests after this one see the built marts untouched
+    with psycopg2.connect(server.dsn()) as connection, connection.cursor() as cursor:
+        cursor.execute("drop schema if exists corrupted_marts cascade; create schema corrupted_marts")
+        for table in ("customer_health", "customer_health_history"):
+            cursor.execute(f"create table corrupted_marts.{table} as select * from {MARTS_SCHEMA}.{table}")
+        cursor.execute("update corrupted_marts.customer_health set health_score = 150, health_tier = 'purple' "
+                       "where account_id = (select min(account_id) from corrupted_marts.customer_health)")
+    try:
+        result = gx_on_postgres(server, "corrupted_marts", tmp_path / "docs")
+    finally:
+        pg_rows(server, "drop schema corrupted_marts cascade; select 1")
+    assert result.backend == "sql"
+    assert not result.success
+    assert set(result.failed) == {"customer_health.health_score_between_0_and_100", "customer_health.health_tier_in_set"}
 
 
 # Last in this module: it appends a day to the world the tests above compared.
