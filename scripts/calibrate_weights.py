@@ -19,7 +19,7 @@ Method
   4. A gradient-boosted model on the raw signal values (and segment) shows
      what a black box reaches on the same data: the headroom, not a
      recommendation.
-  5. AUC (rank-based) and balanced accuracy of the at-risk call are reported
+  5. AUC (rank-based), accuracy and balanced accuracy of the at-risk call are reported
      on the evaluation window. The configured and calibrated scores use the
      configured tier thresholds; the black box uses the probability cut-off
      that maximizes balanced accuracy in the fitting window.
@@ -76,6 +76,12 @@ def load_evaluations(con: duckdb.DuckDBPyConnection, schema_prefix: str, signals
         where evaluations.health_score is not null
         """
     ).df()
+
+
+def accuracy(flagged: np.ndarray, churned: np.ndarray) -> float:
+    """Share of evaluations the at-risk call gets right (near 1 for a call that flags nobody: read it
+    next to balanced accuracy)."""
+    return float((flagged.astype(bool) == churned.astype(bool)).mean()) if len(churned) else float("nan")
 
 
 def balanced_accuracy(flagged: np.ndarray, churned: np.ndarray) -> float:
@@ -193,26 +199,26 @@ def main(argv: list[str] | None = None) -> int:
     churned_test = test["is_churned"].to_numpy()
     rows = []
     configured = test["health_score"].to_numpy()
-    rows.append(("configured weights", auc(-configured, churned_test),
-                 balanced_accuracy(test["is_at_risk"].to_numpy(), churned_test)))
+    calls = [("configured weights", -configured, test["is_at_risk"].to_numpy(), churned_test)]
 
     weights = fit_weights(train, signals)
     calibrated = weighted_score(test, weights)
     known = ~np.isnan(calibrated)
-    rows.append(("calibrated weights", auc(-calibrated[known], churned_test[known]),
-                 balanced_accuracy(np.isin(tiers_of(calibrated[known]), list(at_risk_tiers)), churned_test[known])))
+    calls.append(("calibrated weights", -calibrated[known],
+                  np.isin(tiers_of(calibrated[known]), list(at_risk_tiers)), churned_test[known]))
 
     train_probability, test_probability = black_box(train, test, signals)
     cutoff = best_cutoff(train_probability, train["is_churned"].to_numpy())
-    rows.append(("gradient boosting (black box)", auc(test_probability, churned_test),
-                 balanced_accuracy(test_probability >= cutoff, churned_test)))
+    calls.append(("gradient boosting (black box)", test_probability, test_probability >= cutoff, churned_test))
+    for name, risk, flagged, churned in calls:
+        rows.append((name, auc(risk, churned), accuracy(flagged, churned), balanced_accuracy(flagged, churned)))
 
     print(f"fitting window:    {len(train):>6} evaluations, {int(train['is_churned'].sum()):>5} churners, snapshots before {split.date()}")
     print(f"evaluation window: {len(test):>6} evaluations, {int(test['is_churned'].sum()):>5} churners, snapshots from {split.date()}")
     print()
-    print(f"{'model':<32} {'AUC':>7} {'balanced accuracy':>18}")
-    for name, auc_value, balanced in rows:
-        print(f"{name:<32} {auc_value:>7.3f} {balanced:>18.3f}")
+    print(f"{'model':<32} {'AUC':>7} {'accuracy':>9} {'balanced accuracy':>18}")
+    for name, auc_value, plain, balanced in rows:
+        print(f"{name:<32} {auc_value:>7.3f} {plain:>9.3f} {balanced:>18.3f}")
     print()
     print("calibrated weights for the default scorecard (the other scorecards as configured), ready to paste under vars:")
     print()
