@@ -8,6 +8,9 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export CUSTOMER_HEALTH_DB ?= $(CURDIR)/customer_health.duckdb
 ACCOUNTS ?= 2000
 
+# the steps of demo and test run in the order listed, also under make -j
+.NOTPARALLEL:
+
 .PHONY: setup demo world build report summary test pytest lint metadata docs bench clean constraints
 
 ## setup: create the virtual environment and install the pinned dependencies

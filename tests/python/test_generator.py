@@ -366,6 +366,10 @@ def test_summary_reports_the_event_throughput(work, capsys):
     assert s["simulated_events_per_second"] == pytest.approx(s["product_events_generated"] / s["simulation_seconds"])
     m = re.search(r"^product events per second of simulation alone: ([\d,]+) ", out, re.M)
     assert m and int(m.group(1).replace(",", "")) == round(s["simulated_events_per_second"])
+    # progress while it runs: simulated days, then each table as it is written
+    assert len(re.findall(r"^  simulated \d+/61 days, [\d,]+ product events$", out, re.M)) >= 5
+    assert re.search(r"^  raw_salesforce\.account: [\d,]+ rows \(", out, re.M)
+    assert out.index("simulation done") < out.index("raw_salesforce.account:") < out.index("rows written per table")
 
 
 @pytest.mark.parametrize("dirty", [False, True])

@@ -283,3 +283,15 @@ def test_summary_without_backtest(minimal_warehouse: Path, tmp_path):
     ranked = [line for line in output.splitlines() if re.match(r"^\s+\d{1,2}\s{2}\S", line)]
     assert len(ranked) == 3
     assert "not written yet" in output
+
+
+def test_make_demo_generates_builds_reports_then_prints_the_summary():
+    """`make demo` runs its steps in order (the Makefile is serial even under -j) and ends with the summary."""
+    dry_run = subprocess.run(["make", "-n", "-j2", "demo", "ACCOUNTS=10"], cwd=PROJECT_DIR, capture_output=True,
+                             text=True, check=True).stdout.splitlines()
+
+    def step(needle: str) -> int:
+        return next(i for i, line in enumerate(dry_run) if needle in line)
+
+    assert step("scripts/generate_demo_world.py") < step("dbt build") < step("scripts/report.py") \
+        < step("scripts/summary.py") == len(dry_run) - 1
