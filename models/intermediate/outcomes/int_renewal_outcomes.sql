@@ -5,7 +5,11 @@
                (Salesforce), whichever is recorded first
       renewed  a renewal opportunity closed won
     Mid-contract cancellations count as churn on the day the subscription ended.
+    A lost renewal and a subscription end within health_outcome_record_match_days
+    of each other are one churn, dated by the earlier record.
 -#}
+
+{%- set match_days = var('health_outcome_record_match_days') %}
 
 with calendar as (
 
@@ -72,30 +76,41 @@ crm_churn_not_in_billing as (
     from crm_decisions
     left join billing_churn
         on crm_decisions.account_id = billing_churn.account_id
-        and abs({{ dbt.datediff('crm_decisions.decided_on', 'billing_churn.decided_on', 'day') }}) <= 45
+        and abs({{ dbt.datediff('crm_decisions.decided_on', 'billing_churn.decided_on', 'day') }}) <= {{ match_days }}
     where crm_decisions.outcome = 'churned'
         and billing_churn.account_id is null
+
+),
+
+{#- one row per billing churn: the earliest lost renewal recorded around it, if any -#}
+billing_churn_matched as (
+
+    select
+        billing_churn.account_id,
+        billing_churn.decided_on as billed_on,
+        min(crm_decisions.decided_on) as first_lost_on
+    from billing_churn
+    left join crm_decisions
+        on billing_churn.account_id = crm_decisions.account_id
+        and crm_decisions.outcome = 'churned'
+        and abs({{ dbt.datediff('crm_decisions.decided_on', 'billing_churn.decided_on', 'day') }}) <= {{ match_days }}
+    group by
+        billing_churn.account_id,
+        billing_churn.decided_on
 
 ),
 
 billing_churn_first as (
 
     select
-        billing_churn.account_id,
-        coalesce(
-            case when crm_decisions.decided_on < billing_churn.decided_on then crm_decisions.decided_on end,
-            billing_churn.decided_on
-        ) as decided_on,
-        billing_churn.outcome,
+        account_id,
+        case when first_lost_on < billed_on then first_lost_on else billed_on end as decided_on,
+        'churned' as outcome,
         case
-            when crm_decisions.decided_on < billing_churn.decided_on then crm_decisions.recorded_by
-            else billing_churn.recorded_by
+            when first_lost_on < billed_on then 'salesforce_renewal_lost'
+            else 'stripe_subscription_ended'
         end as recorded_by
-    from billing_churn
-    left join crm_decisions
-        on billing_churn.account_id = crm_decisions.account_id
-        and crm_decisions.outcome = 'churned'
-        and abs({{ dbt.datediff('crm_decisions.decided_on', 'billing_churn.decided_on', 'day') }}) <= 45
+    from billing_churn_matched
 
 ),
 
