@@ -4,8 +4,8 @@
     quality window. A CSAT rating counts on the day it was given and an
     escalation on the day the ticket's priority first became high or urgent
     (both from the ticket field history, strictly point in time; a ticket
-    with no priority history counts on the day it was opened when its
-    priority is high or urgent). Null when the account has no support
+    high or urgent today whose history does not show the change counts on
+    the day it was opened). Null when the account has no support
     organization.
 -#}
 
@@ -70,10 +70,10 @@ escalations as (
 
     select
         mapped_tickets.account_id,
-        case
-            when priority_history.ticket_id is not null then priority_history.first_escalated_on
-            when mapped_tickets.is_escalated then mapped_tickets.created_on
-        end as escalated_on
+        coalesce(
+            priority_history.first_escalated_on,
+            case when mapped_tickets.is_escalated then mapped_tickets.created_on end
+        ) as escalated_on
     from mapped_tickets
     left join priority_history
         on mapped_tickets.ticket_id = priority_history.ticket_id
