@@ -17,6 +17,12 @@ def artifacts(dirty_world: DbtProject):
     return json.loads((target / "manifest.json").read_text()), json.loads((target / "catalog.json").read_text())
 
 
+def new_problems(manifest: dict, catalog: dict, artifacts) -> list[str]:
+    """Problems the gate finds in a changed manifest that it does not find in the real one."""
+    baseline = set(check_metadata.find_problems(*artifacts))
+    return [problem for problem in check_metadata.find_problems(manifest, catalog) if problem not in baseline]
+
+
 def test_the_project_compiles_before_anything_is_built(tmp_path):
     # dbt compile / docs generate on a fresh warehouse: tests that look at a
     # model's rows while compiling (the scoped key tests) must not need it built
@@ -58,6 +64,72 @@ def test_gate_catches_a_model_without_primary_key_test(artifacts):
             del manifest["nodes"][unique_id]
     assert "stg_stripe__charges: model has no primary-key test (unique, or unique_combination_of_columns)" in check_metadata.find_problems(manifest, catalog)
 
+
+def test_every_source_table_is_checked_by_the_gate(artifacts):
+    # the source checks are not vacuous: the project's sources are in the manifest the gate reads
+    manifest = artifacts[0]
+    tables = {(s["source_name"], s["name"]) for s in manifest["sources"].values() if s["package_name"] == "customer_health"}
+    assert {("salesforce", "account"), ("zendesk", "organization"), ("stripe", "subscription"),
+            ("segment", "tracks"), ("survey", "nps_responses")} <= tables
+
+
+def test_gate_catches_a_source_table_without_description(artifacts):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    manifest["sources"]["source.customer_health.stripe.subscription"]["description"] = " "
+    assert new_problems(manifest, catalog, artifacts) == ["stripe.subscription: source table has no description"]
+
+
+def test_gate_catches_a_source_without_description(artifacts):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    for source in manifest["sources"].values():
+        if source["source_name"] == "survey":
+            source["source_description"] = ""
+    assert new_problems(manifest, catalog, artifacts) == ["survey: source has no description"]
+
+
+def test_gate_catches_a_source_table_without_loaded_at_field(artifacts):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    source = manifest["sources"]["source.customer_health.zendesk.organization"]
+    # dbt >= 1.10 keeps it under config and mirrors it top-level: blank both
+    source["loaded_at_field"] = None
+    source["config"]["loaded_at_field"] = None
+    assert new_problems(manifest, catalog, artifacts) == ["zendesk.organization: source table has no loaded_at_field"]
+
+
+@pytest.mark.parametrize(
+    "freshness",
+    [
+        None,
+        {"warn_after": {"count": None, "period": None}, "error_after": {"count": None, "period": None}, "filter": None},
+        {"warn_after": {"count": 24, "period": None}, "error_after": {"count": None, "period": "hour"}, "filter": None},
+    ],
+    ids=["no_freshness_block", "empty_thresholds", "thresholds_without_count_or_period"],
+)
+def test_gate_catches_a_source_table_without_freshness(artifacts, freshness):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    source = manifest["sources"]["source.customer_health.salesforce.account"]
+    source["freshness"] = copy.deepcopy(freshness)
+    source["config"]["freshness"] = copy.deepcopy(freshness)
+    assert new_problems(manifest, catalog, artifacts) == [
+        "salesforce.account: source table has no freshness (warn_after or error_after)"
+    ]
+
+
+def test_gate_accepts_a_source_table_with_only_error_after(artifacts):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    source = manifest["sources"]["source.customer_health.salesforce.account"]
+    for freshness in (source["freshness"], source["config"]["freshness"]):
+        freshness["warn_after"] = {"count": None, "period": None}
+    assert new_problems(manifest, catalog, artifacts) == []
+
+
+def test_gate_ignores_sources_of_other_packages(artifacts):
+    manifest, catalog = copy.deepcopy(artifacts[0]), artifacts[1]
+    foreign = copy.deepcopy(manifest["sources"]["source.customer_health.salesforce.account"])
+    foreign.update(package_name="some_package", description="", loaded_at_field=None, freshness=None)
+    foreign["config"].update(loaded_at_field=None, freshness=None)
+    manifest["sources"]["source.some_package.salesforce.account"] = foreign
+    assert new_problems(manifest, catalog, artifacts) == []
 
 def test_exposures_name_their_owners_and_what_they_read(artifacts):
     manifest = artifacts[0]

@@ -1,6 +1,7 @@
 """Staging on a dirty demo world: bad rows are quarantined with a reason, nothing is lost."""
 from __future__ import annotations
 
+import numbers
 import shutil
 from datetime import datetime, timezone
 
@@ -70,30 +71,237 @@ def test_each_kind_of_bad_row_is_quarantined_with_its_reason(dirty_world: DbtPro
     assert count > 0, f"no rows rejected as {reason}"
 
 
-def test_latest_load_of_a_duplicated_record_wins(dirty_world: DbtProject):
-    duplicated = dirty_world.query(
+
+# Raw Fivetran tables with a `_fivetran_deleted` column, as their base models
+# (models/staging/*/base/) read them: (raw schema, raw table) -> (staging model,
+# staging key, the tie-break column after _fivetran_synced in the load ranking,
+# what else the base model counts as a soft delete).
+SOFT_DELETABLE_TABLES = {
+    ("raw_salesforce", "account"): ("stg_salesforce__accounts", "account_id", "last_modified_date", "coalesce(is_deleted, false)"),
+    ("raw_salesforce", "contact"): ("stg_salesforce__contacts", "contact_id", "last_modified_date", "coalesce(is_deleted, false)"),
+    ("raw_salesforce", "opportunity"): ("stg_salesforce__opportunities", "opportunity_id", "last_modified_date", "coalesce(is_deleted, false)"),
+    ("raw_salesforce", "task"): ("stg_salesforce__tasks", "task_id", None, "coalesce(is_deleted, false)"),
+    ("raw_salesforce", "event"): ("stg_salesforce__events", "event_id", None, "coalesce(is_deleted, false)"),
+    ("raw_salesforce", "user"): ("stg_salesforce__users", "user_id", "last_modified_date", "false"),
+    ("raw_zendesk", "organization"): ("stg_zendesk__organizations", "organization_id", "updated_at", "false"),
+    ("raw_zendesk", "user"): ("stg_zendesk__users", "user_id", "updated_at", "false"),
+    ("raw_zendesk", "ticket"): ("stg_zendesk__tickets", "ticket_id", "updated_at", "coalesce(lower(status) = 'deleted', false)"),
+    ("raw_stripe", "customer"): ("stg_stripe__customers", "customer_id", None, "coalesce(is_deleted, false)"),
+    ("raw_stripe", "price"): ("stg_stripe__prices", "price_id", None, "coalesce(is_deleted, false)"),
+    ("raw_stripe", "subscription"): ("stg_stripe__subscriptions", "subscription_id", None, "false"),
+    ("raw_stripe", "invoice"): ("stg_stripe__invoices", "invoice_id", None, "coalesce(is_deleted, false)"),
+}
+# marked deleted by _fivetran_deleted alone: the dirty world must soft-delete some of each
+ONLY_FIVETRAN_DELETED = {("raw_zendesk", "organization"), ("raw_zendesk", "user"), ("raw_stripe", "subscription")}
+
+
+def test_every_table_with_fivetran_deletes_is_checked(dirty_world: DbtProject):
+    with_deleted_column = {
+        (schema, table)
+        for schema, table in dirty_world.query(
+            "select table_schema, table_name from information_schema.columns "
+            "where table_schema in ('raw_salesforce', 'raw_zendesk', 'raw_stripe') and column_name = '_fivetran_deleted'"
+        )
+    }
+    assert with_deleted_column == set(SOFT_DELETABLE_TABLES)
+    assert ONLY_FIVETRAN_DELETED <= with_deleted_column
+
+
+@pytest.mark.parametrize("raw_table", list(SOFT_DELETABLE_TABLES), ids=lambda t: ".".join(t))
+def test_soft_deleted_rows_are_quarantined_not_staged(dirty_world: DbtProject, raw_table):
+    """What the base models promise for a row marked deleted (_fivetran_deleted, or the table's own flag).
+
+    Reasons go in order missing_key, duplicate_load, soft_deleted: a deleted row
+    without a key is missing_key, a deleted row that is not the latest load of
+    its record is duplicate_load, and every keyed latest load that is deleted is
+    soft_deleted; no deleted load is staged.
+    """
+    raw_schema, table = raw_table
+    system = raw_schema.removeprefix("raw_")
+    staging_model, key, tie_break, other_delete_flag = SOFT_DELETABLE_TABLES[raw_table]
+    order = "_fivetran_synced desc" + (f", {tie_break} desc" if tie_break else "")
+    raw_loads = f"""
+        raw_loads as (
+            select
+                nullif(trim(cast(id as varchar)), '') as record_key,
+                _fivetran_synced as loaded_at,
+                coalesce(_fivetran_deleted, false) as is_fivetran_deleted,
+                coalesce(_fivetran_deleted, false) or {other_delete_flag} as is_deleted,
+                rank() over (partition by nullif(trim(cast(id as varchar)), '') order by {order}) as load_rank
+            from {raw_schema}."{table}"
+        ),
+        expected as (
+            select
+                raw_loads.*,
+                case
+                    when record_key is null then 'missing_key'
+                    when load_rank > 1 then 'duplicate_load'
+                    when is_deleted then 'soft_deleted'
+                end as expected_reason
+            from raw_loads
+        ),
+        rejected as (
+            select record_key, loaded_at, reject_reason, count(*) as rejected_rows
+            from main_staging.stg_rejected_rows
+            where source_system = '{system}' and source_table = '{table}'
+            group by all
+        )
+    """
+    fivetran_deleted, keyed_latest_fivetran_deleted, expected_soft_deleted, latest_ties = dirty_world.query(
+        f"""
+        with {raw_loads}
+        select
+            count(*) filter (where is_fivetran_deleted),
+            count(*) filter (where is_fivetran_deleted and expected_reason = 'soft_deleted'),
+            count(*) filter (where expected_reason = 'soft_deleted'),
+            count(*) filter (where record_key is not null and load_rank = 1)
+                - count(distinct record_key) filter (where load_rank = 1)
+        from expected
         """
-        select id, max(_fivetran_synced)
-        from raw_salesforce.account
-        where id is not null
-        group by id
-        having count(*) > 1
+    )[0]
+    assert latest_ties == 0, "two loads of one record share the latest _fivetran_synced: no load wins"
+    soft_deleted = dirty_world.scalar(
+        "select count(*) from main_staging.stg_rejected_rows "
+        "where source_system = ? and source_table = ? and reject_reason = 'soft_deleted'",
+        [system, table],
+    )
+    # exactly the keyed latest loads marked deleted are rejected as soft_deleted
+    assert soft_deleted == expected_soft_deleted, (raw_table, soft_deleted, expected_soft_deleted)
+    if fivetran_deleted:
+        assert soft_deleted >= keyed_latest_fivetran_deleted > 0, (raw_table, fivetran_deleted, keyed_latest_fivetran_deleted)
+    if raw_table in ONLY_FIVETRAN_DELETED:
+        assert keyed_latest_fivetran_deleted > 0, f"the dirty world should soft-delete some {table} rows"
+
+    # every raw row marked deleted sits in stg_rejected_rows under the reason that comes first
+    unaccounted = dirty_world.query(
+        f"""
+        with {raw_loads},
+        deleted_loads as (
+            select record_key, loaded_at, expected_reason, count(*) as raw_rows
+            from expected
+            where is_deleted
+            group by all
+        )
+        select deleted_loads.*, coalesce(rejected.rejected_rows, 0)
+        from deleted_loads
+        left join rejected
+            on rejected.record_key is not distinct from deleted_loads.record_key
+            and rejected.loaded_at = deleted_loads.loaded_at
+            and rejected.reject_reason = deleted_loads.expected_reason
+        where coalesce(rejected.rejected_rows, 0) < deleted_loads.raw_rows
         """
     )
-    assert duplicated, "the dirty world should load some accounts twice"
-    for account_id, latest_synced in duplicated:
-        latest = dirty_world.query(
-            "select name, coalesce(is_deleted, false) or coalesce(_fivetran_deleted, false) "
-            "from raw_salesforce.account where id = ? and _fivetran_synced = ?",
-            [account_id, latest_synced],
-        )[0]
-        staged = dirty_world.query(
-            "select account_name from main_staging.stg_salesforce__accounts where account_id = ?", [account_id]
+    assert unaccounted == [], unaccounted[:5]
+
+    # no deleted load reaches the staging model: a staged record with a deleted load was loaded again later
+    staged_deleted = dirty_world.query(
+        f"""
+        with {raw_loads}
+        select raw_loads.record_key, raw_loads.loaded_at, staged.fivetran_synced_at
+        from raw_loads
+        inner join main_staging.{staging_model} as staged
+            on cast(staged.{key} as varchar) = raw_loads.record_key
+        where raw_loads.is_deleted
+          and (raw_loads.load_rank = 1 or staged.fivetran_synced_at <= raw_loads.loaded_at)
+        """
+    )
+    assert staged_deleted == [], staged_deleted[:5]
+
+# Raw Fivetran tables the dirty world loads twice, the stale copy changing some
+# columns (scripts/demo_world/dirty.py): (raw schema, raw table) -> (staging
+# model, staging key, the base model's tie-break column after _fivetran_synced,
+# [(raw expression, staged column, whether the stale copy changes it)]).
+DUPLICATED_TABLES = {
+    ("raw_salesforce", "account"): ("stg_salesforce__accounts", "account_id", "last_modified_date", [
+        ("number_of_employees", "number_of_employees", True),
+        ("annual_revenue", "company_annual_revenue", True),
+        ("name", "account_name", False),
+    ]),
+    ("raw_zendesk", "organization"): ("stg_zendesk__organizations", "organization_id", "updated_at", [
+        ("name", "organization_name", True),
+    ]),
+    ("raw_stripe", "subscription"): ("stg_stripe__subscriptions", "subscription_id", None, [
+        ("lower(status)", "status", True),
+    ]),
+    ("raw_stripe", "invoice"): ("stg_stripe__invoices", "invoice_id", None, [
+        ("lower(status)", "status", True),
+        ("amount_paid / 100.0", "amount_paid", True),
+    ]),
+}
+
+
+def same_value(left, right) -> bool:
+    if left is None or right is None:
+        return left is None and right is None
+    if isinstance(left, numbers.Number) and isinstance(right, numbers.Number):
+        return abs(float(left) - float(right)) < 0.001
+    return left == right
+
+
+@pytest.mark.parametrize("raw_table", list(DUPLICATED_TABLES), ids=lambda t: ".".join(t))
+def test_latest_load_of_a_duplicated_record_wins(dirty_world: DbtProject, raw_table):
+    """Of two loads of one record, the one with the highest _fivetran_synced is staged.
+
+    Compared on columns the stale duplicate copy changes, so staging the older
+    load instead would fail."""
+    raw_schema, table = raw_table
+    staging_model, key, tie_break, columns = DUPLICATED_TABLES[raw_table]
+    raw_values = ", ".join(f"{expression} as raw_{i}" for i, (expression, _, _) in enumerate(columns))
+    order = "_fivetran_synced desc" + (f", {tie_break} desc" if tie_break else "")
+    rows = dirty_world.query(
+        f"""
+        with raw_loads as (
+            select
+                nullif(trim(cast(id as varchar)), '') as record_key,
+                _fivetran_synced,
+                {raw_values},
+                rank() over (partition by nullif(trim(cast(id as varchar)), '') order by {order}) as load_rank,
+                count(*) over (partition by nullif(trim(cast(id as varchar)), '')) as loads
+            from {raw_schema}."{table}"
+        ),
+        duplicated as (
+            select * from raw_loads where record_key is not null and loads > 1
         )
-        if latest[1]:
-            assert staged == [], "a record whose latest load is deleted is not staged"
+        select
+            latest.record_key,
+            latest._fivetran_synced,
+            (select count(*) from duplicated as tied
+             where tied.record_key = latest.record_key and tied.load_rank = 1) as latest_loads,
+            staged.{key} is not null as is_staged,
+            staged.fivetran_synced_at,
+            {", ".join(f"latest.raw_{i}, older.raw_{i}, staged.{column}" for i, (_, column, _) in enumerate(columns))}
+        from duplicated as latest
+        inner join duplicated as older
+            on older.record_key = latest.record_key and older.load_rank > 1
+        left join main_staging.{staging_model} as staged
+            on cast(staged.{key} as varchar) = latest.record_key
+        where latest.load_rank = 1
+        """
+    )
+    assert rows, f"the dirty world should load some {table} records twice"
+    # (latest load's value, older load's value, staged value) per compared column
+    values = {row[0]: [row[5 + 3 * i: 8 + 3 * i] for i in range(len(columns))] for row in rows}
+    staged_rows = [row for row in rows if row[3]]
+    assert staged_rows, f"no twice-loaded {table} record was staged"
+    for record_key, latest_synced, latest_loads, is_staged, staged_synced, *_ in rows:
+        assert latest_loads == 1, f"{record_key}: two loads share the latest _fivetran_synced; no load wins"
+        if is_staged:
+            assert staged_synced == latest_synced, (record_key, staged_synced, latest_synced)
+            for (_, column, _), (latest_value, _, staged_value) in zip(columns, values[record_key]):
+                assert same_value(latest_value, staged_value), (record_key, column, latest_value, staged_value)
         else:
-            assert staged == [(latest[0],)]
+            # not staged: then the latest load is rejected for a reason of its own, never as a duplicate
+            reasons = [r for (r,) in dirty_world.query(
+                "select reject_reason from main_staging.stg_rejected_rows "
+                "where source_system = ? and source_table = ? and record_key = ? and loaded_at = ?",
+                [raw_schema.removeprefix("raw_"), table, record_key, latest_synced],
+            )]
+            assert reasons and "duplicate_load" not in reasons, (record_key, reasons)
+    # not vacuous: for every column the stale copy changes, some staged record's older load holds another value
+    for i, (_, column, changed_by_stale_copy) in enumerate(columns):
+        assert not changed_by_stale_copy or any(not same_value(*values[row[0]][i][:2]) for row in staged_rows), (
+            f"the stale {table} copies never change {column}: the comparison cannot catch the older load winning"
+        )
 
 
 def test_survey_times_become_utc_and_scores_numbers(dirty_world: DbtProject):
