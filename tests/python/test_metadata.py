@@ -145,3 +145,11 @@ def test_exposures_name_their_owners_and_what_they_read(artifacts):
             "model.customer_health.customer_health_alerts"} <= reads["customer_health_dashboard"]
     # lineage: the sync's exposure sits downstream of the scores through the sync table
     assert "exposure.customer_health.crm_health_sync" in manifest["child_map"]["model.customer_health.crm_account_health_sync"]
+
+
+def test_names_fit_postgres_identifiers(artifacts):
+    """PostgreSQL cuts identifiers at 63 characters; dbt refuses longer relation names (unit tests build one each)."""
+    manifest = artifacts[0]
+    names = [node["name"] for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")]
+    names += [test["name"] for test in manifest.get("unit_tests", {}).values()]
+    assert names and [name for name in names if len(name) > 63] == []

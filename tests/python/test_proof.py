@@ -1,6 +1,7 @@
 """History is point in time and incremental-safe; the backtest measures and gates; calibration runs."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -164,8 +165,8 @@ def test_calibration_prints_comparison_and_vars_block(dirty_world: DbtProject):
         assert line in out, out
     header = next(line for line in out.splitlines() if line.startswith("model "))
     assert header.split()[1:] == ["AUC", "accuracy", "balanced", "accuracy"], header
-    for line in out.splitlines():
-        if line.startswith(("configured weights", "calibrated weights", "gradient boosting")):
-            figures = [float(value) for value in line.split()[-3:]]
-            assert all(0 <= value <= 1 for value in figures), line
+    rows = re.findall(r"^(configured weights|calibrated weights|gradient boosting \(black box\)) +"
+                      r"([\d.]+) +([\d.]+) +([\d.]+)$", out, re.M)
+    assert [row[0] for row in rows] == ["configured weights", "calibrated weights", "gradient boosting (black box)"], out
+    assert all(0 <= float(value) <= 1 for row in rows for value in row[1:]), out
     assert dirty_world.db_path.stat().st_mtime_ns == before, "calibration must not write to the warehouse"

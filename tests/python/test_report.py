@@ -5,6 +5,7 @@ package installed with apt-get when running as root.
 """
 from __future__ import annotations
 
+import os
 import re
 import struct
 import subprocess
@@ -287,8 +288,10 @@ def test_summary_without_backtest(minimal_warehouse: Path, tmp_path):
 
 def test_make_demo_generates_builds_reports_then_prints_the_summary():
     """`make demo` runs its steps in order (the Makefile is serial even under -j) and ends with the summary."""
-    dry_run = subprocess.run(["make", "-n", "-j2", "demo", "ACCOUNTS=10"], cwd=PROJECT_DIR, capture_output=True,
-                             text=True, check=True).stdout.splitlines()
+    # on its own, not as a sub-make of `make test` (which would print its directory changes)
+    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    dry_run = subprocess.run(["make", "--no-print-directory", "-n", "-j2", "demo", "ACCOUNTS=10"], cwd=PROJECT_DIR,
+                             capture_output=True, text=True, check=True, env=env).stdout.splitlines()
 
     def step(needle: str) -> int:
         return next(i for i, line in enumerate(dry_run) if needle in line)

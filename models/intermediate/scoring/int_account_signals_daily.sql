@@ -17,6 +17,10 @@
     on_schema_change='fail'
 ) }}
 
+{#- ratios are double precision on every engine (PostgreSQL would keep numeric with 20 decimals) -#}
+{%- set one = 'cast(1 as ' ~ customer_health.type_double() ~ ')' %}
+{%- set ten = 'cast(10 as ' ~ customer_health.type_double() ~ ')' %}
+
 {#- the days recomputed on this run (read once, used by every input) -#}
 {%- set recomputed_days = customer_health.incremental_days('date_day') %}
 
@@ -166,24 +170,24 @@ signals as (
 
         -- product engagement
         case when has_product_workspace and licensed_seats > 0
-            then 1.0 * active_users_in_window / licensed_seats end as active_user_ratio,
+            then {{ one }} * active_users_in_window / licensed_seats end as active_user_ratio,
         product_data_through as active_user_ratio__observed_on,
         case when has_product_workspace
             then active_days_in_window end as active_days,
         product_data_through as active_days__observed_on,
         case when has_product_workspace and feature_count > 0
-            then 1.0 * features_in_window / feature_count end as feature_breadth,
+            then {{ one }} * features_in_window / feature_count end as feature_breadth,
         product_data_through as feature_breadth__observed_on,
         case when has_product_workspace and licensed_seats > 0
-            then 1.0 * core_workflows_in_window / licensed_seats end as core_workflows_per_seat,
+            then {{ one }} * core_workflows_in_window / licensed_seats end as core_workflows_per_seat,
         product_data_through as core_workflows_per_seat__observed_on,
         case when has_product_workspace and has_full_product_history
-            then 1.0 * (product_events_in_window - product_events_prior_window)
+            then {{ one }} * (product_events_in_window - product_events_prior_window)
                 / (case when product_events_prior_window > 1 then product_events_prior_window else 1 end)
         end as usage_trend,
         product_data_through as usage_trend__observed_on,
         case when has_product_workspace and has_full_product_history
-            then 1.0 * (active_users_in_window - active_users_window_ago)
+            then {{ one }} * (active_users_in_window - active_users_window_ago)
                 / (case when active_users_window_ago > 1 then active_users_window_ago else 1 end)
         end as active_users_trend,
         product_data_through as active_users_trend__observed_on,
@@ -198,16 +202,16 @@ signals as (
 
         -- support
         case when has_support_organization and licensed_seats > 0
-            then 10.0 * tickets_in_window / licensed_seats end as tickets_per_10_seats,
+            then {{ ten }} * tickets_in_window / licensed_seats end as tickets_per_10_seats,
         support_data_through as tickets_per_10_seats__observed_on,
         case when has_support_organization and has_full_support_history
-            then 1.0 * (tickets_in_window - tickets_prior_window) / (tickets_prior_window + 2) end as ticket_trend,
+            then {{ one }} * (tickets_in_window - tickets_prior_window) / (tickets_prior_window + 2) end as ticket_trend,
         support_data_through as ticket_trend__observed_on,
         case when has_support_organization
             then escalated_tickets_in_window end as escalated_tickets,
         support_data_through as escalated_tickets__observed_on,
         case when good_ratings_in_quality_window + bad_ratings_in_quality_window > 0
-            then 1.0 * good_ratings_in_quality_window
+            then {{ one }} * good_ratings_in_quality_window
                 / (good_ratings_in_quality_window + bad_ratings_in_quality_window)
         end as csat,
         support_data_through as csat__observed_on,
@@ -226,7 +230,7 @@ signals as (
             then overdue_invoice_count end as overdue_invoices,
         billing_data_through as overdue_invoices__observed_on,
         case when billed_seats > 0 and licensed_seats_quality_window_ago > 0
-            then 1.0 * billed_seats / licensed_seats_quality_window_ago - 1 end as seat_change,
+            then {{ one }} * billed_seats / licensed_seats_quality_window_ago - 1 end as seat_change,
         billing_data_through as seat_change__observed_on,
         case when next_renewal_on is not null
             then {{ dbt.datediff('date_day', 'next_renewal_on', 'day') }} end as days_to_renewal,
