@@ -44,16 +44,21 @@ gate as (
 
 ),
 
+{#- an alert recommends an action for health_sync_action_days; older ones are history -#}
 latest_alert as (
 
     select
-        account_id,
-        action,
+        alerts.account_id,
+        alerts.action,
         row_number() over (
-            partition by account_id
-            order by alert_date desc, priority asc, rule_id asc
+            partition by alerts.account_id
+            order by alerts.alert_date desc, alerts.priority asc, alerts.rule_id asc
         ) as alert_rank
     from alerts
+    inner join health
+        on alerts.account_id = health.account_id
+    where alerts.alert_date <= health.score_date
+        and alerts.alert_date > {{ dbt.dateadd('day', -var('health_sync_action_days'), 'health.score_date') }}
 
 ),
 

@@ -51,7 +51,9 @@ def execute(project: DbtProject, sql: str, params: list | None = None) -> None:
 
 def scored_accounts(project: DbtProject, with_alert: bool = False) -> list[str]:
     """Accounts with a score and a real tier, in a stable order."""
-    alert_filter = f"and account_id in (select account_id from {ALERTS})" if with_alert else ""
+    # an alert of the last 30 days (health_sync_action_days): older ones are not synced
+    alert_filter = (f"and account_id in (select alerts.account_id from {ALERTS} as alerts join {HEALTH} as health "
+                    f"using (account_id) where alerts.alert_date > health.score_date - 30)") if with_alert else ""
     rows = project.query(
         f"select account_id from {HEALTH} "
         f"where health_score is not null and health_tier in ('green', 'yellow', 'red') {alert_filter} "
@@ -107,3 +109,22 @@ def test_row_hash_ignores_health_updated_at(dirty_world: DbtProject, tmp_path):
     assert (before[account]["health_updated_at__c"] - after[account]["health_updated_at__c"]).days == 1
     assert changed_fields(before[account], after[account]) == set()
     assert {a: row["row_hash"] for a, row in after.items()} == {a: row["row_hash"] for a, row in before.items()}
+
+
+def test_recommended_action_is_the_latest_recent_alert(dirty_world: DbtProject):
+    """The synced action is the latest alert of the last 30 days; an account whose alerts are older gets none."""
+    expected = dict(dirty_world.query(f"""
+        select health.account_id, (
+            select alerts.action from {ALERTS} as alerts
+            where alerts.account_id = health.account_id
+                and alerts.alert_date <= health.score_date and alerts.alert_date > health.score_date - 30
+            order by alerts.alert_date desc, alerts.priority, alerts.rule_id limit 1)
+        from {HEALTH} as health"""))
+    synced = {account: row["health_recommended_action__c"] for account, row in sync_by_account(dirty_world).items()}
+    assert synced == expected
+    # not vacuous: some accounts have a recent alert, and some only older ones (which must not be synced)
+    with_old_alerts_only = dirty_world.query(f"""
+        select count(distinct alerts.account_id) from {ALERTS} as alerts join {HEALTH} as health using (account_id)
+        where alerts.account_id not in (select account_id from {ALERTS} as recent join {HEALTH} as h using (account_id)
+                                        where recent.alert_date > h.score_date - 30)""")[0][0]
+    assert with_old_alerts_only > 0 and sum(action is not None for action in synced.values()) > 0
