@@ -68,6 +68,14 @@ class DbtProject:
         finally:
             con.close()
 
+    def execute(self, sql: str, params: list | None = None) -> None:
+        """Run a statement that writes to the warehouse (tests that tamper with a copy)."""
+        con = duckdb.connect(str(self.db_path))
+        try:
+            con.execute(sql, params or [])
+        finally:
+            con.close()
+
     def columns(self, relation: str) -> list[str]:
         """Column names of a schema-qualified relation."""
         schema, name = relation.split(".")

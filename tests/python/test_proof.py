@@ -6,7 +6,6 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, DbtProject, copy_of
@@ -133,9 +132,7 @@ def test_backtest_excludes_accounts_whose_horizon_is_not_over(dirty_world: DbtPr
 def test_gate_fails_the_build_when_the_score_stops_predicting(dirty_world: DbtProject, tmp_path, tamper, failing_test):
     project = copy_of(dirty_world, tmp_path, failing_test)
     project.run("test", "--select", "customer_health_backtest,test_type:data")
-    con = duckdb.connect(str(project.db_path))
-    con.execute(tamper)
-    con.close()
+    project.execute(tamper)
     result = project.run("test", "--select", "customer_health_backtest,test_type:data", expect_success=False)
     assert not result.success
     failed = {r.node.name for r in result.result.results if str(r.status) == "fail"}

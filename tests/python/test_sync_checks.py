@@ -10,8 +10,6 @@ tests in models/marts/crm_account_health_sync_checks.yml.)
 """
 from __future__ import annotations
 
-import duckdb
-
 from conftest import DbtProject, copy_of
 
 SYNC = "main_marts.crm_account_health_sync"
@@ -39,14 +37,6 @@ def sync_by_account(project: DbtProject) -> dict[str, dict]:
     columns = ("crm_account_id", *SYNCED_FIELDS, "health_updated_at__c", "row_hash", "publication_status")
     rows = project.query(f"select {', '.join(columns)} from {SYNC}")
     return {row[0]: dict(zip(columns, row)) for row in rows}
-
-
-def execute(project: DbtProject, sql: str, params: list | None = None) -> None:
-    con = duckdb.connect(str(project.db_path))
-    try:
-        con.execute(sql, params or [])
-    finally:
-        con.close()
 
 
 def scored_accounts(project: DbtProject, with_alert: bool = False) -> list[str]:
@@ -79,7 +69,7 @@ def test_row_hash_changes_when_any_synced_value_changes(dirty_world: DbtProject,
         if field not in changed_account:
             changed_account[field] = others.pop(0)
     for field, (table, assignment) in SYNCED_FIELD_CHANGES.items():
-        execute(project, f"update {table} set {assignment} where account_id = ?", [changed_account[field]])
+        project.execute(f"update {table} set {assignment} where account_id = ?", [changed_account[field]])
 
     project.run("run", "--select", "crm_account_health_sync")
     after = sync_by_account(project)
@@ -100,7 +90,7 @@ def test_row_hash_ignores_health_updated_at(dirty_world: DbtProject, tmp_path):
     account = scored_accounts(project)[0]
 
     # the account's score is now dated a day earlier; every synced value stays the same
-    execute(project, f"update {HEALTH} set score_date = score_date - 1 where account_id = ?", [account])
+    project.execute(f"update {HEALTH} set score_date = score_date - 1 where account_id = ?", [account])
     project.run("run", "--select", "crm_account_health_sync")
     after = sync_by_account(project)
 

@@ -17,10 +17,6 @@
     on_schema_change='fail'
 ) }}
 
-{#- ratios are double precision on every engine (PostgreSQL would keep numeric with 20 decimals) -#}
-{%- set one = 'cast(1 as ' ~ customer_health.type_double() ~ ')' %}
-{%- set ten = 'cast(10 as ' ~ customer_health.type_double() ~ ')' %}
-
 {#- the days recomputed on this run (read once, used by every input) -#}
 {%- set recomputed_days = customer_health.incremental_days('date_day') %}
 
@@ -161,6 +157,7 @@ joined as (
 
 ),
 
+{#- ratios divide a double, so they are double precision on every engine (not numeric on PostgreSQL) -#}
 signals as (
 
     select
@@ -170,24 +167,24 @@ signals as (
 
         -- product engagement
         case when has_product_workspace and licensed_seats > 0
-            then {{ one }} * active_users_in_window / licensed_seats end as active_user_ratio,
+            then cast(active_users_in_window as {{ customer_health.type_double() }}) / licensed_seats end as active_user_ratio,
         product_data_through as active_user_ratio__observed_on,
         case when has_product_workspace
             then active_days_in_window end as active_days,
         product_data_through as active_days__observed_on,
         case when has_product_workspace and feature_count > 0
-            then {{ one }} * features_in_window / feature_count end as feature_breadth,
+            then cast(features_in_window as {{ customer_health.type_double() }}) / feature_count end as feature_breadth,
         product_data_through as feature_breadth__observed_on,
         case when has_product_workspace and licensed_seats > 0
-            then {{ one }} * core_workflows_in_window / licensed_seats end as core_workflows_per_seat,
+            then cast(core_workflows_in_window as {{ customer_health.type_double() }}) / licensed_seats end as core_workflows_per_seat,
         product_data_through as core_workflows_per_seat__observed_on,
         case when has_product_workspace and has_full_product_history
-            then {{ one }} * (product_events_in_window - product_events_prior_window)
+            then cast(product_events_in_window - product_events_prior_window as {{ customer_health.type_double() }})
                 / (case when product_events_prior_window > 1 then product_events_prior_window else 1 end)
         end as usage_trend,
         product_data_through as usage_trend__observed_on,
         case when has_product_workspace and has_full_product_history
-            then {{ one }} * (active_users_in_window - active_users_window_ago)
+            then cast(active_users_in_window - active_users_window_ago as {{ customer_health.type_double() }})
                 / (case when active_users_window_ago > 1 then active_users_window_ago else 1 end)
         end as active_users_trend,
         product_data_through as active_users_trend__observed_on,
@@ -202,16 +199,16 @@ signals as (
 
         -- support
         case when has_support_organization and licensed_seats > 0
-            then {{ ten }} * tickets_in_window / licensed_seats end as tickets_per_10_seats,
+            then cast(10 * tickets_in_window as {{ customer_health.type_double() }}) / licensed_seats end as tickets_per_10_seats,
         support_data_through as tickets_per_10_seats__observed_on,
         case when has_support_organization and has_full_support_history
-            then {{ one }} * (tickets_in_window - tickets_prior_window) / (tickets_prior_window + 2) end as ticket_trend,
+            then cast(tickets_in_window - tickets_prior_window as {{ customer_health.type_double() }}) / (tickets_prior_window + 2) end as ticket_trend,
         support_data_through as ticket_trend__observed_on,
         case when has_support_organization
             then escalated_tickets_in_window end as escalated_tickets,
         support_data_through as escalated_tickets__observed_on,
         case when good_ratings_in_quality_window + bad_ratings_in_quality_window > 0
-            then {{ one }} * good_ratings_in_quality_window
+            then cast(good_ratings_in_quality_window as {{ customer_health.type_double() }})
                 / (good_ratings_in_quality_window + bad_ratings_in_quality_window)
         end as csat,
         support_data_through as csat__observed_on,
@@ -230,7 +227,7 @@ signals as (
             then overdue_invoice_count end as overdue_invoices,
         billing_data_through as overdue_invoices__observed_on,
         case when billed_seats > 0 and licensed_seats_quality_window_ago > 0
-            then {{ one }} * billed_seats / licensed_seats_quality_window_ago - 1 end as seat_change,
+            then cast(billed_seats as {{ customer_health.type_double() }}) / licensed_seats_quality_window_ago - 1 end as seat_change,
         billing_data_through as seat_change__observed_on,
         case when next_renewal_on is not null
             then {{ dbt.datediff('date_day', 'next_renewal_on', 'day') }} end as days_to_renewal,
