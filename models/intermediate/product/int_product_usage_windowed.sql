@@ -50,23 +50,36 @@ account_first_days as (
 
 ),
 
+{#-
+    Each CTE below reads the mapped events itself, with its own filter: a
+    CTE read twice would be materialized whole by DuckDB, and its filters
+    would no longer reach the table scan.
+-#}
 daily_usage as (
 
-    select * from {{ ref('int_product_events_aggregated_to_account_days') }}
-    where date_day >= {{ window_start }}
-
-),
-
-mapped_events as (
-
-    select * from {{ ref('int_product_events_mapped_to_accounts') }}
+    select
+        account_id,
+        occurred_on as date_day,
+        sum(event_count) as product_events,
+        sum(case when is_core_workflow then event_count else 0 end) as core_workflow_completions
+    from {{ ref('int_product_events_mapped_to_accounts') }}
+    where occurred_on >= {{ window_start }}
+    group by
+        account_id,
+        occurred_on
 
 ),
 
 {#- activity before the first day read minus one window cannot reach a window read -#}
 recent_events as (
 
-    select * from mapped_events
+    select
+        account_id,
+        user_id,
+        feature_name,
+        counts_for_breadth,
+        occurred_on
+    from {{ ref('int_product_events_mapped_to_accounts') }}
     where occurred_on >= cast({{ dbt.dateadd('day', -(window_days - 1), window_start) }} as date)
 
 ),
@@ -92,77 +105,47 @@ member_days as (
 
 ),
 
-with_previous_day as (
+{#- each active day next to the member's previous and next active days (one sort) -#}
+with_neighbour_days as (
 
     select
         member_days.*,
         lag(occurred_on) over (
             partition by account_id, member_kind, member_id
             order by occurred_on
-        ) as previous_active_on
+        ) as previous_active_on,
+        lead(occurred_on) over (
+            partition by account_id, member_kind, member_id
+            order by occurred_on
+        ) as next_active_on
     from member_days
 
 ),
 
-period_starts as (
-
-    select
-        with_previous_day.*,
-        case
-            when previous_active_on is null
-                or {{ dbt.datediff('previous_active_on', 'occurred_on', 'day') }} > {{ window_days }}
-                then 1
-            else 0
-        end as starts_period
-    from with_previous_day
-
-),
-
-numbered_periods as (
-
-    select
-        period_starts.*,
-        sum(starts_period) over (
-            partition by account_id, member_kind, member_id
-            order by occurred_on
-            rows between unbounded preceding and current row
-        ) as period_number
-    from period_starts
-
-),
-
-covered_periods as (
-
-    select
-        account_id,
-        member_kind,
-        member_id,
-        min(occurred_on) as covered_from,
-        cast({{ dbt.dateadd('day', window_days, 'max(occurred_on)') }} as date) as uncovered_from
-    from numbered_periods
-    group by
-        account_id,
-        member_kind,
-        member_id,
-        period_number
-
-),
-
+{#-
+    A covered period starts on an active day more than a window after the
+    previous one (+1 that day) and ends a window after an active day with no
+    other within a window after it (-1 on the first day it no longer covers).
+-#}
 period_deltas as (
 
     select
         account_id,
         member_kind,
-        covered_from as date_day,
+        occurred_on as date_day,
         1 as delta
-    from covered_periods
+    from with_neighbour_days
+    where previous_active_on is null
+        or {{ dbt.datediff('previous_active_on', 'occurred_on', 'day') }} > {{ window_days }}
     union all
     select
         account_id,
         member_kind,
-        uncovered_from as date_day,
+        cast({{ dbt.dateadd('day', window_days, 'occurred_on') }} as date) as date_day,
         -1 as delta
-    from covered_periods
+    from with_neighbour_days
+    where next_active_on is null
+        or {{ dbt.datediff('occurred_on', 'next_active_on', 'day') }} > {{ window_days }}
 
 ),
 
@@ -237,7 +220,7 @@ daily_milestones as (
         sum(case when mapped_events.milestone = 'invite' then mapped_events.event_count else 0 end) as invites,
         sum(case when mapped_events.milestone = 'core_workflow' then mapped_events.event_count else 0 end) as core_workflow_events,
         sum(case when mapped_events.milestone = 'integration' then mapped_events.event_count else 0 end) as integration_events
-    from mapped_events
+    from {{ ref('int_product_events_mapped_to_accounts') }} as mapped_events
     inner join account_first_days
         on mapped_events.account_id = account_first_days.account_id
     inner join spine_bounds
