@@ -11,7 +11,8 @@ For every size given with --accounts, in a temporary directory:
   3. full build    `dbt build --exclude-resource-type unit_test` on the fresh
                    world (a production build: unit tests run in `make test`);
   4. append        one new day of raw data (generator --append-after), then
-     incremental   the daily `dbt build` (the models decide what is incremental);
+     incremental   the daily build, the same command (the models decide what is
+                   incremental);
   5. row counts    main_marts.customer_health / customer_health_history /
                    customer_health_drivers and raw_segment.tracks.
 
