@@ -1,12 +1,14 @@
 """The benchmark script runs end to end at a tiny size and reports what it measured.
 
 Timings are not asserted (they depend on the machine); the test checks that
-every step ran, that the floor and both builds were measured, that the daily
-build scored the appended day, and that the results file is written with the
-machine facts and the targets.
+every step ran, that the floor and both builds were measured, that both builds
+are production builds (data tests, no unit tests), that the daily build scored
+the appended day, and that the results file is written with the machine facts
+and the targets.
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -45,3 +47,11 @@ def test_bench_runs_every_step_and_writes_results(tmp_path):
     assert "full build <= 5x floor" in written
     assert "incremental <= 10% of full" in written
     assert f"| {ACCOUNTS} |" in written
+
+    # both builds ran the production command: every data test, no unit test
+    data = json.loads(written.split("<!-- bench:data", 1)[1].split("bench:data -->", 1)[0])
+    (size,) = [r for r in data if r["accounts"] == ACCOUNTS]
+    for build in ("full", "incremental"):
+        statuses = size["steps"][build]["run_results"]["statuses"]
+        assert statuses.get("test:pass", 0) > 100, statuses
+        assert not any(k.startswith("unit_test:") for k in statuses), statuses
