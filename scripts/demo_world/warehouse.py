@@ -147,19 +147,20 @@ class TracksWriter:
         self.ev_names = pa.array(N.EVENTS)
         self.ev_text = pa.array(N.EVENT_TEXT)
         self.ev_page = pa.array(N.EVENT_PAGE)
-        self.libs = pa.array(["analytics-python"])
-        self.lib_versions = pa.array(["2.3.2"])
         self.user_ids = user_id_strings(seed, np.arange(world.total_slots))     # per slot, computed once
         dic, tsz = pa.dictionary(pa.int8(), pa.string()), pa.timestamp("us", tz="UTC")
         self.schema = pa.schema([("id", pa.uuid()), ("anonymous_id", pa.string()), ("user_id", pa.string()),
                                  ("event", dic), ("event_text", dic),
                                  *[(c, tsz) for c in ("received_at", "sent_at", "timestamp", "original_timestamp",
                                                       "uuid_ts")],
-                                 ("context_library_name", dic), ("context_library_version", dic),
                                  ("context_page_path", dic)])
+        # every track is sent by the product backend's library: the same two strings on every row, written
+        # as SQL constants (cheaper to append than a column scanned from the chunk)
+        library = {"context_library_name": "'analytics-python'", "context_library_version": "'2.3.2'"}
         cols = layout.columns("raw_segment", "tracks")
         self.insert_sql = ("INSERT INTO raw_segment.tracks SELECT " +
-                           ", ".join(f'CAST("{c}" AS VARCHAR)' if c == "id" else f'"{c}"' for c in cols)
+                           ", ".join('CAST("id" AS VARCHAR)' if c == "id" else library.get(c, f'"{c}"')
+                                     for c in cols)
                            + " FROM _tracks_chunk")
         self.dirty_rate = rate_for("raw_segment", "tracks", world.n, wh.cfg.params) if wh.cfg.dirty else 0.0
         self.q: "queue.Queue" = queue.Queue(maxsize=max_pending)
@@ -242,7 +243,6 @@ class TracksWriter:
             return []
         ts, orig, recv = s["ts"], s["orig"], s["recv"]
         E = pa.array(s["ev"])
-        zeros = pa.array(np.zeros(n, np.int8))
         T = lambda x: pa.Array.from_buffers(self.schema.field("uuid_ts").type, n, [None, pa.py_buffer(x)])   # noqa: E731
         batch = pa.RecordBatch.from_arrays([
             # tracks are sent by the product backend (analytics-python): no anonymous id; the web app's
@@ -254,8 +254,6 @@ class TracksWriter:
             pa.DictionaryArray.from_arrays(E, self.ev_text),
             T(recv), T(recv + (orig - ts)), T(np.ascontiguousarray(ts)), T(np.ascontiguousarray(orig)),
             T(np.ascontiguousarray(s["uuid"])),
-            pa.DictionaryArray.from_arrays(zeros, self.libs),
-            pa.DictionaryArray.from_arrays(zeros, self.lib_versions),
             pa.DictionaryArray.from_arrays(E, self.ev_page),
         ], schema=self.schema)
         return pa.Table.from_batches([batch]).to_batches(max_chunksize=122_880)
