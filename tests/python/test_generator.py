@@ -236,6 +236,16 @@ def test_segment_mix_and_seat_ranges(clean):
                         "ON c.id = i.customer_id WHERE c.metadata LIKE '%starter%'")) == {("charge_automatically",)}
 
 
+def test_segment_calls_name_the_library_that_sent_them(clean):
+    """Tracks come from the backend's analytics-python, identify/group calls from the web app's analytics.js,
+    on every row, as Segment's warehouse tables record them."""
+    libs = lambda t: q(clean, "SELECT DISTINCT context_library_name, context_library_version "   # noqa: E731
+                              f"FROM raw_segment.{t} ORDER BY 1")
+    assert libs("tracks") == [("analytics-python", "2.3.2")]
+    assert libs("identifies") == [("analytics.js", "3.7.1")]
+    assert libs("groups") == [("analytics.js", "3.7.1")]
+
+
 def test_churn_exists_and_a_quarter_is_not_behavioural(default_world, truth):
     clean = default_world
     churned = [r for r in truth if r["churned"] == "True"]
