@@ -331,13 +331,17 @@ carried_forward as (
         account_id,
         date_day,
         is_billed_in_stripe,
-        sum(failed_charges) over (
-            partition by account_id order by date_day
-            rows between {{ windows.quality_days - 1 }} preceding and current row
+        cast(
+            sum(failed_charges) over (
+                partition by account_id order by date_day
+                rows between {{ windows.quality_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as failed_charges_in_quality_window,
-        overdue_before_spine + sum(overdue_delta) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            overdue_before_spine + sum(overdue_delta) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as overdue_invoices,
         max(billed_seats) over (partition by account_id, seat_sequence) as licensed_seats,
         max(term_ends_on) over (partition by account_id, term_sequence) as current_term_ends_on,

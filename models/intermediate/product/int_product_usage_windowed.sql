@@ -12,9 +12,15 @@
     running sum of these deltas over the spine is the number of distinct
     users (features) active in the window ending on each day.
 
-    Incremental: a daily run recomputes the lookback days and reads the two
-    activity windows before them. Running totals (deltas, milestones) from
-    before the first day read are carried into that day.
+    The window before (the trend's baseline) is the in-window value one
+    window earlier on the spine, which has no missing days.
+
+    Incremental: a daily run recomputes the lookback days and reads one
+    activity window before them. Running totals (deltas, milestones) from
+    before the first day read are carried into that day. The in-window values
+    one window back that fall before the first day recomputed are taken from
+    the model's own rows (older days are not recomputed, by design), so the
+    run does not read a second window of activity to rebuild them.
 -#}
 
 {%- set window_days = customer_health.health_config().windows.activity_days %}
@@ -26,8 +32,8 @@
     on_schema_change='fail'
 ) }}
 
-{#- the first day read: two activity windows before the first day recomputed -#}
-{%- set window_start = customer_health.incremental_window_start(2 * window_days) %}
+{#- the first day read: one activity window before the first day recomputed -#}
+{%- set window_start = customer_health.incremental_window_start(window_days) %}
 
 with account_days as (
 
@@ -272,60 +278,125 @@ windowed as (
         date_day,
         has_product_workspace,
         spine_day_number >= {{ 2 * window_days }} as has_full_trend_history,
-        sum(product_events) over (
-            partition by account_id order by date_day
-            rows between {{ window_days - 1 }} preceding and current row
+        cast(
+            sum(product_events) over (
+                partition by account_id order by date_day
+                rows between {{ window_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as product_events_in_window,
-        sum(product_events) over (
-            partition by account_id order by date_day
-            rows between {{ 2 * window_days - 1 }} preceding and {{ window_days }} preceding
-        ) as product_events_prior_window,
-        sum(core_workflow_completions) over (
-            partition by account_id order by date_day
-            rows between {{ window_days - 1 }} preceding and current row
+        cast(
+            sum(core_workflow_completions) over (
+                partition by account_id order by date_day
+                rows between {{ window_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as core_workflows_in_window,
-        sum(case when product_events > 0 then 1 else 0 end) over (
-            partition by account_id order by date_day
-            rows between {{ window_days - 1 }} preceding and current row
+        cast(
+            sum(case when product_events > 0 then 1 else 0 end) over (
+                partition by account_id order by date_day
+                rows between {{ window_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as active_days_in_window,
-        sum(active_users_delta) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(active_users_delta) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as active_users_in_window,
-        sum(features_delta) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(features_delta) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as features_in_window,
-        sum(invites) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(invites) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as users_invited_to_date,
-        sum(core_workflow_events) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(core_workflow_events) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as core_workflows_to_date,
-        sum(integration_events) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(integration_events) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as integrations_to_date
     from spined
+
+),
+
+{#-
+    The recomputed days next to the in-window values before them: those of
+    the days read before the first day recomputed come from the model's own
+    rows (the days read there lack a full window of context).
+-#}
+window_rows as (
+
+    select
+        windowed.*,
+        1 as is_recomputed
+    from windowed
+    where {{ customer_health.incremental_days('windowed.date_day') }}
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        account_id,
+        date_day,
+        null as has_product_workspace,
+        null as has_full_trend_history,
+        product_events_in_window,
+        null as core_workflows_in_window,
+        null as active_days_in_window,
+        active_users_in_window,
+        null as features_in_window,
+        null as users_invited_to_date,
+        null as core_workflows_to_date,
+        null as integrations_to_date,
+        0 as is_recomputed
+    from {{ this }}
+    where date_day >= {{ window_start }}
+        and date_day < {{ customer_health.incremental_window_start(0) }}
+    {%- endif %}
 
 ),
 
 with_window_ago as (
 
     select
-        windowed.*,
-        lag(windowed.active_users_in_window, {{ window_days }}) over (
-            partition by windowed.account_id order by windowed.date_day
+        window_rows.*,
+        lag(window_rows.product_events_in_window, {{ window_days }}) over (
+            partition by window_rows.account_id order by window_rows.date_day
+        ) as product_events_prior_window,
+        lag(window_rows.active_users_in_window, {{ window_days }}) over (
+            partition by window_rows.account_id order by window_rows.date_day
         ) as active_users_window_ago
-    from windowed
+    from window_rows
 
 )
 
 select
-    with_window_ago.*,
+    account_id,
+    date_day,
+    has_product_workspace,
+    has_full_trend_history,
+    product_events_in_window,
+    product_events_prior_window,
+    core_workflows_in_window,
+    active_days_in_window,
+    active_users_in_window,
+    features_in_window,
+    users_invited_to_date,
+    core_workflows_to_date,
+    integrations_to_date,
+    active_users_window_ago,
     '{{ customer_health.health_config_version() }}' as config_version,
     {{ customer_health.built_at() }} as built_at
 from with_window_ago
-where {{ customer_health.incremental_days('with_window_ago.date_day') }}
+where is_recomputed = 1

@@ -199,13 +199,17 @@ running as (
     select
         account_id,
         date_day,
-        sum(executive_meetings_change) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(executive_meetings_change) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as executive_meetings_change_so_far,
-        sum(qbrs_change) over (
-            partition by account_id order by date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(qbrs_change) over (
+                partition by account_id order by date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as qbrs_change_so_far,
         max(case when touchpoints > 0 then date_day end) over (
             partition by account_id order by date_day

@@ -196,17 +196,23 @@ running as (
         spined.account_id,
         spined.date_day,
         spined.csm_sentiment_value,
-        sum(spined.responses_change) over (
-            partition by spined.account_id order by spined.date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(spined.responses_change) over (
+                partition by spined.account_id order by spined.date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as responses_change_so_far,
-        sum(spined.promoters_change) over (
-            partition by spined.account_id order by spined.date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(spined.promoters_change) over (
+                partition by spined.account_id order by spined.date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as promoters_change_so_far,
-        sum(spined.detractors_change) over (
-            partition by spined.account_id order by spined.date_day
-            rows between unbounded preceding and current row
+        cast(
+            sum(spined.detractors_change) over (
+                partition by spined.account_id order by spined.date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as detractors_change_so_far,
         max(case when spined.has_response then spined.date_day end) over (
             partition by spined.account_id order by spined.date_day

@@ -166,25 +166,35 @@ windowed as (
         date_day,
         has_support_organization,
         spine_day_number >= {{ 2 * windows.activity_days }} as has_full_trend_history,
-        sum(tickets_opened) over (
-            partition by account_id order by date_day
-            rows between {{ windows.activity_days - 1 }} preceding and current row
+        cast(
+            sum(tickets_opened) over (
+                partition by account_id order by date_day
+                rows between {{ windows.activity_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as tickets_in_window,
-        sum(tickets_opened) over (
-            partition by account_id order by date_day
-            rows between {{ 2 * windows.activity_days - 1 }} preceding and {{ windows.activity_days }} preceding
+        cast(
+            sum(tickets_opened) over (
+                partition by account_id order by date_day
+                rows between {{ 2 * windows.activity_days - 1 }} preceding and {{ windows.activity_days }} preceding
+            ) as {{ dbt.type_bigint() }}
         ) as tickets_prior_window,
-        sum(escalated_tickets) over (
-            partition by account_id order by date_day
-            rows between {{ windows.activity_days - 1 }} preceding and current row
+        cast(
+            sum(escalated_tickets) over (
+                partition by account_id order by date_day
+                rows between {{ windows.activity_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as escalated_tickets_in_window,
-        sum(good_ratings) over (
-            partition by account_id order by date_day
-            rows between {{ windows.quality_days - 1 }} preceding and current row
+        cast(
+            sum(good_ratings) over (
+                partition by account_id order by date_day
+                rows between {{ windows.quality_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as good_ratings_in_quality_window,
-        sum(bad_ratings) over (
-            partition by account_id order by date_day
-            rows between {{ windows.quality_days - 1 }} preceding and current row
+        cast(
+            sum(bad_ratings) over (
+                partition by account_id order by date_day
+                rows between {{ windows.quality_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as bad_ratings_in_quality_window
     from spined
 
