@@ -76,18 +76,18 @@ counted as (
         count(distinct snapshot_date) as snapshots,
         count(*) as evaluations,
         count(distinct account_id) as accounts,
-        sum(case when is_churned then 1 else 0 end) as churners,
-        sum(case when not is_churned then 1 else 0 end) as renewers,
+        cast(sum(case when is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as churners,
+        cast(sum(case when not is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as renewers,
         sum(case when is_churned then score_rank else 0 end) as churner_rank_sum,
-        sum(case when is_at_risk and is_churned then 1 else 0 end) as true_positives,
-        sum(case when is_at_risk and not is_churned then 1 else 0 end) as false_positives,
-        sum(case when not is_at_risk and not is_churned then 1 else 0 end) as true_negatives,
-        sum(case when not is_at_risk and is_churned then 1 else 0 end) as false_negatives,
-        sum(case when risk_decile = 1 then 1 else 0 end) as top_decile_evaluations,
-        sum(case when risk_decile = 1 and is_churned then 1 else 0 end) as top_decile_churners,
+        cast(sum(case when is_at_risk and is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as true_positives,
+        cast(sum(case when is_at_risk and not is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as false_positives,
+        cast(sum(case when not is_at_risk and not is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as true_negatives,
+        cast(sum(case when not is_at_risk and is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as false_negatives,
+        cast(sum(case when risk_decile = 1 then 1 else 0 end) as {{ dbt.type_bigint() }}) as top_decile_evaluations,
+        cast(sum(case when risk_decile = 1 and is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as top_decile_churners,
         {%- for tier in ['green', 'yellow', 'red', 'insufficient_data'] %}
-        sum(case when health_tier = '{{ tier }}' then 1 else 0 end) as evaluations_{{ tier }},
-        sum(case when health_tier = '{{ tier }}' and is_churned then 1 else 0 end) as churners_{{ tier }}{{ ',' if not loop.last }}
+        cast(sum(case when health_tier = '{{ tier }}' then 1 else 0 end) as {{ dbt.type_bigint() }}) as evaluations_{{ tier }},
+        cast(sum(case when health_tier = '{{ tier }}' and is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as churners_{{ tier }}{{ ',' if not loop.last }}
         {%- endfor %}
     from ranked
     group by

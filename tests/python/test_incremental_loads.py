@@ -246,6 +246,27 @@ def test_the_new_day_was_scored(appended_world):
     assert project.scalar("select max(score_date) from main_marts.customer_health") == END
 
 
+# what DuckDB's sum() of integers returns; stored, it is bit-packed 128-bit
+# integers, ~100x slower to scan than bigint (DECISIONS.md, "Counts are stored
+# as bigint"), and BI drivers read it poorly
+WIDE_INTEGER_TYPES = ("HUGEINT", "UHUGEINT")
+
+
+def test_no_model_stores_a_128_bit_integer(appended_world):
+    project, _, _, _, _ = appended_world
+    model_columns = project.scalar(
+        "select count(*) from information_schema.columns where table_schema like 'main\\_%' escape '\\'"
+    )
+    wide = project.query(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema like 'main\\_%' escape '\\' and data_type in (?, ?) "
+        "order by table_schema, table_name, column_name",
+        list(WIDE_INTEGER_TYPES),
+    )
+    assert model_columns > 500
+    assert wide == []
+
+
 def test_a_redelivered_message_replaces_its_earlier_copy(appended_world):
     project, _, _, message_id, _ = appended_world
     rows = project.query(
