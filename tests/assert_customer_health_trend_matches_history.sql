@@ -15,6 +15,14 @@ with current_scores as (
 
 ),
 
+score_day as (
+
+    select max(score_date) as score_date
+    from current_scores
+
+),
+
+{#- the two days compared, not every account-day of the history -#}
 history as (
 
     select
@@ -23,6 +31,8 @@ history as (
         health_score,
         config_version
     from {{ ref('customer_health_history') }}
+    where score_date = (select score_day.score_date from score_day)
+        or score_date = (select {{ dbt.dateadd('day', -30, 'score_day.score_date') }} from score_day)
 
 ),
 
