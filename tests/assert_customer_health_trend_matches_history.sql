@@ -3,6 +3,8 @@
 -- as kept in customer_health_history under the same configuration), and the
 -- trend is flat within health_trend_flat_points. An account without a score
 -- 30 days earlier has no change and no trend.
+{%- set flat_points = customer_health.health_config().trend_flat_points %}
+
 with current_scores as (
 
     select
@@ -64,8 +66,8 @@ checked as (
         compared.*,
         case
             when compared.expected_difference is null then null
-            when compared.expected_difference > {{ var('health_trend_flat_points') }} then 'up'
-            when compared.expected_difference < -{{ var('health_trend_flat_points') }} then 'down'
+            when compared.expected_difference > {{ flat_points }} then 'up'
+            when compared.expected_difference < -{{ flat_points }} then 'down'
             else 'flat'
         end as expected_trend
     from compared
