@@ -25,9 +25,13 @@ def history_rows(project: DbtProject, where: str = "1 = 1") -> list[tuple]:
 
 def scored_rows(project: DbtProject) -> list[tuple]:
     return project.query(
-        "select account_id, date_day, is_as_of_date, health_score, health_tier, coverage_pct, top_risk_driver, "
-        "active_user_ratio__normalized, core_workflows_per_seat__normalized, config_version "
-        "from main_intermediate.int_health_scored order by account_id, date_day"
+        "select scored.account_id, scored.date_day, scored.is_as_of_date, scored.health_score, scored.health_tier, "
+        "scored.coverage_pct, scored.top_risk_driver, signals.active_user_ratio__normalized, "
+        "signals.core_workflows_per_seat__normalized, scored.config_version "
+        "from main_intermediate.int_health_scored as scored "
+        "inner join main_intermediate.int_signals_normalized as signals "
+        "on scored.account_id = signals.account_id and scored.date_day = signals.date_day "
+        "order by scored.account_id, scored.date_day"
     )
 
 

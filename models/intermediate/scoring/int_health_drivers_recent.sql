@@ -29,6 +29,7 @@
 
 {%- set config = customer_health.health_config() %}
 {%- set lookback_days = config.drivers_days + 30 %}
+{%- set read_from = customer_health.incremental_window_start(30) %}
 
 {#-
     The day bounds are read as one-row scalar subqueries: a filter. A cross
@@ -46,13 +47,26 @@ with calendar as (
 
 ),
 
+{#- the scores, and the signal values they were computed from (not stored again with the scores) -#}
 scored as (
 
-    select scored.*
+    select
+        scored.*
+        {%- for name in config.signals %},
+        signals.{{ name }}__raw,
+        signals.{{ name }}__status,
+        signals.{{ name }}__normalized
+        {%- endfor %}
     from {{ ref('int_health_scored') }} as scored
+    inner join {{ ref('int_signals_normalized') }} as signals
+        on scored.account_id = signals.account_id
+        and scored.date_day = signals.date_day
     where scored.date_day > (select calendar.read_after from calendar)
         -- a daily run reads only the days it recomputes and the 30 days before them
-        and scored.date_day >= {{ customer_health.incremental_window_start(30) }}
+        and scored.date_day >= {{ read_from }}
+        -- the same bounds on the signals, so both scans skip the older days
+        and signals.date_day > (select calendar.read_after from calendar)
+        and signals.date_day >= {{ read_from }}
 
 ),
 

@@ -2,7 +2,9 @@
 -- (layout rules off: much of this file is SQL generated per signal, tier or rule by Jinja)
 {#
     The health score of every account on every scored day, before manual
-    overrides:
+    overrides. The signals' raw values, statuses and 0-100 values are read
+    from int_signals_normalized (same key) and not stored again here: this
+    table holds what scoring adds to them.
       scorecard      first configured scorecard whose applies_to matches, else default
       weight         the scorecard's effective weight of each signal (sums to 100)
       health_score   sum(weight x normalized) / sum(weight) over observed signals,
@@ -161,9 +163,39 @@ tiered as (
         end as health_tier
     from drivers
 
+),
+
+{#-
+    What scoring adds to the signals, and nothing of them again: a wide
+    account x day table costs its write per column, on every full build and
+    on every day a daily run recomputes.
+-#}
+final as (
+
+    select
+        {%- for column in customer_health.scored_day_columns() %}
+        {{ column }},
+        {%- endfor %}
+        config_version,
+        scorecard
+        {%- for name in config.signals.keys() %},
+        {{ name }}__weight
+        {%- endfor %},
+        observed_weight,
+        applicable_weight,
+        weighted_points,
+        health_score,
+        coverage_pct,
+        max_weighted_points_lost,
+        max_weighted_points,
+        top_risk_driver,
+        top_strength_driver,
+        health_tier
+    from tiered
+
 )
 
 select
-    tiered.*,
+    final.*,
     {{ customer_health.built_at() }} as built_at
-from tiered
+from final
