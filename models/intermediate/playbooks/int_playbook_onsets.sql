@@ -65,64 +65,62 @@ earlier_values as (
 
 ),
 
-{# one narrow row per account, day and rule: whether its condition holds -#}
-evaluated as (
+{# each evaluated day with the day before it: the account's previous row -#}
+evaluated_days as (
 
     select
-        conditions.account_id,
-        conditions.date_day,
-        rules.rule_id,
-        coalesce(
-            case rules.rule_type
-                when 'tier_change' then conditions.previous_tier = rules.from_tier and conditions.health_tier = rules.to_tier
-                when 'tier_held_before_renewal'
-                    then
-                        conditions.health_tier = rules.to_tier
-                        and conditions.days_in_tier >= rules.min_days_in_tier
-                        and conditions.days_to_renewal between 0 and rules.renewal_within_days
-                when 'score_drop' then earlier.health_score - conditions.health_score >= rules.score_drop_points
-                when 'expansion_signal'
-                    then
-                        conditions.health_tier = rules.to_tier
-                        and conditions.active_user_ratio >= rules.min_seat_utilization
-                        and conditions.usage_trend >= 0
-                when 'promoter_usage_falling'
-                    then conditions.nps >= rules.min_nps and conditions.usage_trend <= rules.max_usage_trend
-                when 'coverage_collapse'
-                    then earlier.coverage_pct - conditions.coverage_pct >= rules.min_coverage_drop_points
-            end,
-            false
-        ) as is_condition_met
+        conditions.*,
+        lag(conditions.date_day) over (
+            partition by conditions.account_id order by conditions.date_day
+        ) as prior_date_day
     from conditions
-    cross join rules
-    left join earlier_values as earlier
-        on conditions.account_id = earlier.account_id
-        and rules.within_days = earlier.within_days
-        and conditions.date_day = earlier.compared_on
     where conditions.date_day >= {{ evaluate_from }}
 
 ),
 
+{# one row per account, day and rule whose condition holds on the day -#}
+met_on_the_day as (
+
+    select
+        evaluated_days.account_id,
+        evaluated_days.date_day,
+        evaluated_days.prior_date_day,
+        rules.rule_id
+    from evaluated_days
+    cross join rules
+    left join earlier_values as earlier
+        on evaluated_days.account_id = earlier.account_id
+        and rules.within_days = earlier.within_days
+        and evaluated_days.date_day = earlier.compared_on
+    where evaluated_days.date_day >= {{ first_day }}
+        and {{ customer_health.playbook_rule_condition('evaluated_days', 'rules', 'earlier') }}
+
+),
+
+{#
+    An onset: the condition holds on the day and did not on the day before
+    (the condition is tested again on that day's row; an account's first
+    day has none). Testing the day before only where the condition holds
+    today keeps this off the account x rule x day grain.
+-#}
 onset_days as (
 
     select
-        account_id,
-        date_day,
-        rule_id
-    from (
-        select
-            evaluated.account_id,
-            evaluated.date_day,
-            evaluated.rule_id,
-            evaluated.is_condition_met,
-            lag(evaluated.is_condition_met) over (
-                partition by evaluated.account_id, evaluated.rule_id order by evaluated.date_day
-            ) as was_condition_met
-        from evaluated
-    ) as with_previous_day
-    where is_condition_met
-        and not coalesce(was_condition_met, false)
-        and date_day >= {{ first_day }}
+        met_on_the_day.account_id,
+        met_on_the_day.date_day,
+        met_on_the_day.rule_id
+    from met_on_the_day
+    inner join rules
+        on met_on_the_day.rule_id = rules.rule_id
+    left join evaluated_days as day_before
+        on met_on_the_day.account_id = day_before.account_id
+        and met_on_the_day.prior_date_day = day_before.date_day
+    left join earlier_values as day_before_earlier
+        on met_on_the_day.account_id = day_before_earlier.account_id
+        and rules.within_days = day_before_earlier.within_days
+        and met_on_the_day.prior_date_day = day_before_earlier.compared_on
+    where day_before.account_id is null
+        or not {{ customer_health.playbook_rule_condition('day_before', 'rules', 'day_before_earlier') }}
 
 ),
 
