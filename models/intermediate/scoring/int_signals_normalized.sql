@@ -35,53 +35,60 @@ with_status as (
         config_version
         {%- for name, settings in config.signals.items() %},
         {{ name }} as {{ name }}__raw,
-        case
-            {%- set rules = settings.applies_to %}
-            {%- if rules.get('segments') %}
-            when segment not in ('{{ rules.segments | join("', '") }}') then 'not_applicable'
-            {%- endif %}
-            {%- if rules.get('coverage_models') %}
-            when coverage_model not in ('{{ rules.coverage_models | join("', '") }}') then 'not_applicable'
-            {%- endif %}
-            {%- if rules.get('min_tenure_days') is not none %}
-            when tenure_days < {{ rules.min_tenure_days }} then 'not_applicable'
-            {%- endif %}
-            {%- if rules.get('max_tenure_days') is not none %}
-            when tenure_days > {{ rules.max_tenure_days }} then 'not_applicable'
-            {%- endif %}
-            when {{ name }} is null then 'missing'
-            {%- if settings.freshness_days is not none %}
-            when {{ name }}__observed_on is null
-                or {{ name }}__observed_on < {{ dbt.dateadd('day', -settings.freshness_days, 'date_day') }} then 'stale'
-            {%- endif %}
-            else 'observed'
-        end as {{ name }}__status
+        {{ customer_health.signal_status(name, settings) }} as {{ name }}__status
         {%- endfor %}
     from signals
 
 ),
+
+{#-
+    Percentile signals: the mid-rank among observed accounts of the same
+    segment on the same day, computed over narrow rows (key, segment, value)
+    read from the signals again and joined back by the key. A window over
+    the wide rows would carry all of their columns through its sort; the
+    status is the same macro as above.
+-#}
+{%- for name, settings in config.signals.items() if settings.method == 'percentile' %}
+{{ name }}__percentiles as (
+
+    select
+        account_id,
+        date_day,
+        100.0 * (
+            (rank() over (partition by date_day, segment order by {{ name }}) - 1)
+            + 0.5 * count(*) over (partition by date_day, segment, {{ name }})
+        ) / count(*) over (partition by date_day, segment) as percentile
+    from {{ ref('int_account_signals_daily') }}
+    where {{ customer_health.incremental_days('date_day') }}
+        and {{ customer_health.signal_status(name, settings) }} = 'observed'
+
+),
+
+{% endfor -%}
 
 normalized as (
 
     select
         with_status.*
         {%- for name, settings in config.signals.items() %},
-        cast(case when {{ name }}__status = 'observed' then
+        cast(case when with_status.{{ name }}__status = 'observed' then
             {%- if settings.method == 'percentile' %}
-            {#- mid-rank percentile among observed accounts of the same segment on the same day -#}
-            {%- set peers = 'partition by date_day, segment, ' ~ name ~ '__status' %}
-            {%- set percentile = '100.0 * ((rank() over (' ~ peers ~ ' order by ' ~ name ~ '__raw) - 1) + 0.5 * count(*) over (' ~ peers ~ ', ' ~ name ~ '__raw)) / count(*) over (' ~ peers ~ ')' %}
             {%- if settings.higher_is_better %}
-            {{ percentile }}
+            {{ name }}__percentiles.percentile
             {%- else %}
-            100.0 - {{ percentile }}
+            100.0 - {{ name }}__percentiles.percentile
             {%- endif %}
             {%- else %}
-            {{ customer_health.normalize_signal(name ~ '__raw', settings) }}
+            {{ customer_health.normalize_signal('with_status.' ~ name ~ '__raw', settings) }}
             {%- endif %}
         end as {{ customer_health.type_double() }}) as {{ name }}__normalized
         {%- endfor %}
     from with_status
+    {%- for name, settings in config.signals.items() if settings.method == 'percentile' %}
+    left join {{ name }}__percentiles
+        on with_status.account_id = {{ name }}__percentiles.account_id
+        and with_status.date_day = {{ name }}__percentiles.date_day
+    {%- endfor %}
 
 )
 
