@@ -318,7 +318,20 @@ sequenced as (
         count(spined.term_ends_on) over (
             partition by spined.account_id order by spined.date_day
             rows between unbounded preceding and current row
-        ) as term_sequence
+        ) as term_sequence,
+        {#- the sums share the sequences' partition and order: one window pass for all four -#}
+        cast(
+            sum(spined.failed_charges) over (
+                partition by spined.account_id order by spined.date_day
+                rows between {{ windows.quality_days - 1 }} preceding and current row
+            ) as {{ dbt.type_bigint() }}
+        ) as failed_charges_in_quality_window,
+        cast(
+            coalesce(carry_in.overdue_before_spine, 0) + sum(spined.overdue_delta) over (
+                partition by spined.account_id order by spined.date_day
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
+        ) as overdue_invoices
     from spined
     left join carry_in
         on spined.account_id = carry_in.account_id
@@ -331,18 +344,8 @@ carried_forward as (
         account_id,
         date_day,
         is_billed_in_stripe,
-        cast(
-            sum(failed_charges) over (
-                partition by account_id order by date_day
-                rows between {{ windows.quality_days - 1 }} preceding and current row
-            ) as {{ dbt.type_bigint() }}
-        ) as failed_charges_in_quality_window,
-        cast(
-            overdue_before_spine + sum(overdue_delta) over (
-                partition by account_id order by date_day
-                rows between unbounded preceding and current row
-            ) as {{ dbt.type_bigint() }}
-        ) as overdue_invoices,
+        failed_charges_in_quality_window,
+        overdue_invoices,
         max(billed_seats) over (partition by account_id, seat_sequence) as licensed_seats,
         max(term_ends_on) over (partition by account_id, term_sequence) as current_term_ends_on,
         renewal_close_date
