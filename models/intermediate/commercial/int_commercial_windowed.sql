@@ -310,7 +310,6 @@ sequenced as (
 
     select
         spined.*,
-        coalesce(carry_in.overdue_before_spine, 0) as overdue_before_spine,
         count(spined.billed_seats) over (
             partition by spined.account_id order by spined.date_day
             rows between unbounded preceding and current row
