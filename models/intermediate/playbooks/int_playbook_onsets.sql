@@ -78,14 +78,16 @@ evaluated_days as (
 
 ),
 
-{# one row per account, day and rule whose condition holds on the day -#}
+{# one row per account, day and rule whose condition holds on the day, with the values it compared against -#}
 met_on_the_day as (
 
     select
         evaluated_days.account_id,
         evaluated_days.date_day,
         evaluated_days.prior_date_day,
-        rules.rule_id
+        rules.rule_id,
+        earlier.health_score as earlier_health_score,
+        earlier.coverage_pct as earlier_coverage_pct
     from evaluated_days
     cross join rules
     left join earlier_values as earlier
@@ -108,7 +110,9 @@ onset_days as (
     select
         met_on_the_day.account_id,
         met_on_the_day.date_day,
-        met_on_the_day.rule_id
+        met_on_the_day.rule_id,
+        met_on_the_day.earlier_health_score,
+        met_on_the_day.earlier_coverage_pct
     from met_on_the_day
     inner join rules
         on met_on_the_day.rule_id = rules.rule_id
@@ -140,8 +144,8 @@ onsets as (
         conditions.active_user_ratio,
         conditions.usage_trend,
         conditions.nps,
-        earlier.health_score as earlier_health_score,
-        earlier.coverage_pct as earlier_coverage_pct,
+        onset_days.earlier_health_score,
+        onset_days.earlier_coverage_pct,
         conditions.coverage_pct,
         rules.within_days,
         conditions.config_version,
@@ -152,10 +156,6 @@ onsets as (
     inner join conditions
         on onset_days.account_id = conditions.account_id
         and onset_days.date_day = conditions.date_day
-    left join earlier_values as earlier
-        on onset_days.account_id = earlier.account_id
-        and rules.within_days = earlier.within_days
-        and onset_days.date_day = earlier.compared_on
 
 )
 
