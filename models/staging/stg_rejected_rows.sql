@@ -1,8 +1,12 @@
 {#-
     Every raw row that staging did not accept, with the reason. Together with
     the staged rows these account for every raw row (tested per source table
-    by the rows_reconcile test on each staging model).
+    by the rows_reconcile test on each staging model). A table: it reads the
+    rejected rows the base tables already hold, and its readers (reports,
+    tests) should not scan them all again.
 -#}
+
+{{ config(materialized='table') }}
 
 with salesforce_accounts as (
 
