@@ -41,14 +41,19 @@ with calendar as (
 
     select
         {{ dbt.dateadd('day', -lookback_days, 'as_of_date') }} as read_after,
-        {{ dbt.dateadd('day', -config.drivers_days, 'as_of_date') }} as decompose_after
+        {{ dbt.dateadd('day', -config.drivers_days, 'as_of_date') }} as decompose_after,
+        {{ dbt.dateadd('day', -30, 'as_of_date') }} as earlier_until
     from {{ ref('int_scoring_calendar') }}
     where is_as_of_date
 
 ),
 
-{#- the scores, and the signal values they were computed from (not stored again with the scores) -#}
-scored as (
+{#-
+    The days decomposed, read with the signal values they were scored from
+    (not stored again with the scores). The same bounds on both scans, so
+    both skip the older days.
+-#}
+current_days as (
 
     select
         scored.*
@@ -61,11 +66,40 @@ scored as (
     inner join {{ ref('int_signals_normalized') }} as signals
         on scored.account_id = signals.account_id
         and scored.date_day = signals.date_day
+    where scored.date_day > (select calendar.decompose_after from calendar)
+        and {{ customer_health.incremental_days('scored.date_day') }}
+        and signals.date_day > (select calendar.decompose_after from calendar)
+        and {{ customer_health.incremental_days('signals.date_day') }}
+
+),
+
+{#-
+    The days 30 days before the days decomposed, with only what the delta
+    needs: read separately rather than as one range with the current days,
+    so a daily run reads the 30-days-earlier copies of its recomputed days,
+    not every day in between.
+-#}
+earlier_days as (
+
+    select
+        scored.account_id,
+        scored.date_day,
+        scored.observed_weight
+        {%- for name in config.signals %},
+        scored.{{ name }}__weight,
+        signals.{{ name }}__status,
+        signals.{{ name }}__normalized
+        {%- endfor %}
+    from {{ ref('int_health_scored') }} as scored
+    inner join {{ ref('int_signals_normalized') }} as signals
+        on scored.account_id = signals.account_id
+        and scored.date_day = signals.date_day
     where scored.date_day > (select calendar.read_after from calendar)
-        -- a daily run reads only the days it recomputes and the 30 days before them
+        and scored.date_day <= (select calendar.earlier_until from calendar)
+        -- a daily run reads only the days 30 days before the days it recomputes
         and scored.date_day >= {{ read_from }}
-        -- the same bounds on the signals, so both scans skip the older days
         and signals.date_day > (select calendar.read_after from calendar)
+        and signals.date_day <= (select calendar.earlier_until from calendar)
         and signals.date_day >= {{ read_from }}
 
 ),
@@ -74,20 +108,18 @@ scored as (
 paired as (
 
     select
-        current_day.*,
-        earlier_day.account_id is not null as has_earlier_day,
-        earlier_day.observed_weight as earlier_observed_weight
+        current_days.*,
+        earlier_days.account_id is not null as has_earlier_day,
+        earlier_days.observed_weight as earlier_observed_weight
         {%- for name in config.signals %},
-        earlier_day.{{ name }}__status as earlier_{{ name }}__status,
-        earlier_day.{{ name }}__normalized as earlier_{{ name }}__normalized,
-        earlier_day.{{ name }}__weight as earlier_{{ name }}__weight
+        earlier_days.{{ name }}__status as earlier_{{ name }}__status,
+        earlier_days.{{ name }}__normalized as earlier_{{ name }}__normalized,
+        earlier_days.{{ name }}__weight as earlier_{{ name }}__weight
         {%- endfor %}
-    from scored as current_day
-    left join scored as earlier_day
-        on current_day.account_id = earlier_day.account_id
-        and earlier_day.date_day = {{ dbt.dateadd('day', -30, 'current_day.date_day') }}
-    where current_day.date_day > (select calendar.decompose_after from calendar)
-        and {{ customer_health.incremental_days('current_day.date_day') }}
+    from current_days
+    left join earlier_days
+        on current_days.account_id = earlier_days.account_id
+        and earlier_days.date_day = {{ dbt.dateadd('day', -30, 'current_days.date_day') }}
 
 ),
 
