@@ -34,6 +34,8 @@
 
 {#- the first day read: one activity window before the first day recomputed -#}
 {%- set window_start = customer_health.incremental_window_start(window_days) %}
+{#- the first day recomputed (the beginning on a full build) -#}
+{%- set recompute_start = customer_health.incremental_window_start(0) %}
 
 with account_days as (
 
@@ -76,7 +78,12 @@ daily_usage as (
 
 ),
 
-{#- activity before the first day read minus one window cannot reach a window read -#}
+{#-
+    Distinct users and features are needed from the first day recomputed
+    on: activity more than a window before it cannot reach a window
+    recomputed, and the periods that cover that day start their count there
+    (clamped_deltas).
+-#}
 recent_events as (
 
     select
@@ -86,7 +93,7 @@ recent_events as (
         counts_for_breadth,
         occurred_on
     from {{ ref('int_product_events_mapped_to_accounts') }}
-    where occurred_on >= cast({{ dbt.dateadd('day', -(window_days - 1), window_start) }} as date)
+    where occurred_on >= cast({{ dbt.dateadd('day', -(window_days - 1), recompute_start) }} as date)
 
 ),
 
@@ -184,19 +191,24 @@ spine_bounds as (
     select
         account_id,
         min(date_day) as first_day,
+        min(case when date_day >= {{ recompute_start }} then date_day end) as first_recomputed_day,
         max(date_day) as last_day
     from account_days
     group by account_id
 
 ),
 
-{#- deltas dated before an account's first spine day are carried into that day -#}
+{#-
+    Deltas dated before an account's first recomputed spine day are carried
+    into that day, so the running counts are right from there on. The days
+    read before it keep their stored counts (window_rows).
+-#}
 clamped_deltas as (
 
     select
         window_deltas.account_id,
         case
-            when window_deltas.date_day < spine_bounds.first_day then spine_bounds.first_day
+            when window_deltas.date_day < spine_bounds.first_recomputed_day then spine_bounds.first_recomputed_day
             else window_deltas.date_day
         end as date_day,
         sum(window_deltas.active_users_delta) as active_users_delta,
@@ -208,7 +220,7 @@ clamped_deltas as (
     group by
         window_deltas.account_id,
         case
-            when window_deltas.date_day < spine_bounds.first_day then spine_bounds.first_day
+            when window_deltas.date_day < spine_bounds.first_recomputed_day then spine_bounds.first_recomputed_day
             else window_deltas.date_day
         end
 
