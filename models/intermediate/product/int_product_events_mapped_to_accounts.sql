@@ -36,13 +36,20 @@ new_loads as (
 
 ),
 
+{#-
+    The days of the new loads, and the days of earlier copies of the same
+    messages: the base model has already ranked those below the new load
+    (load_rank > 1, a later load wins), so only the outranked copies are
+    searched, not every stored track.
+-#}
 touched_days as (
 
     select occurred_on from new_loads
     union
     select base_tracks.occurred_on
     from {{ ref('base_segment__tracks') }} as base_tracks
-    where base_tracks.message_id in (select new_loads.message_id from new_loads)
+    where base_tracks.load_rank > 1
+        and base_tracks.message_id in (select new_loads.message_id from new_loads)
 
 ),
 
