@@ -16,8 +16,9 @@
     window earlier on the spine, which has no missing days.
 
     Incremental: a daily run recomputes the lookback days and reads one
-    activity window before them. Running totals (deltas, milestones) from
-    before the first day read are carried into that day. The in-window values
+    activity window before them. Milestones from before the first day read
+    are carried into that day; the distinct-user and feature deltas from
+    before the first day recomputed into that one. The in-window values
     one window back that fall before the first day recomputed are taken from
     the model's own rows (older days are not recomputed, by design), so the
     run does not read a second window of activity to rebuild them.
