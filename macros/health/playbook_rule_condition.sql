@@ -2,7 +2,9 @@
     Whether a playbook rule's condition holds on an account-day, as a boolean
     SQL expression (false, not null, when a value it needs is missing).
     days: the alias of a relation with the columns of
-    int_playbook_conditions_daily; rules: the alias of the rules seed;
+    int_playbook_conditions_daily that the conditions test (int_playbook_onsets
+    selects exactly these: a condition on another column adds it there);
+    rules: the alias of the rules seed;
     earlier: the alias of the same account's values rules.within_days
     earlier (health_score, coverage_pct). int_playbook_onsets tests each rule
     on a day and on the day before with this one definition.
