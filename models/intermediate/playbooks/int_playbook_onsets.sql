@@ -69,11 +69,11 @@ earlier_values as (
     Each evaluated day with the day before it (the account's previous row),
     and only the columns the rule conditions test (playbook_rule_condition):
     it is read twice, so DuckDB materializes it, and it builds a hash table
-    of it for the day before. With every column of the conditions this model
-    took 58-69 s instead of 8-9 s in full builds where another large model
-    ran next to it and held part of the memory limit (at 20,000 accounts, the
-    full query alone: 11 s with 6GB, 113 s with 2GB; 19 s with 2GB and only
-    these columns). A condition on another column adds it here.
+    of it for the day before. With every column of the conditions the full
+    query at 20,000 accounts took 11 s with DuckDB's 6GB and 113 s with 2GB
+    (19 s with 2GB and only these columns), and the model 58-69 s instead of
+    8-9 s in some full builds, most likely when another large model held
+    part of the memory limit. A condition on another column adds it here.
 -#}
 evaluated_days as (
 
