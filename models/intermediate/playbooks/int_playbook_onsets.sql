@@ -71,9 +71,8 @@ earlier_values as (
     it is read twice, so DuckDB materializes it, and it builds a hash table
     of it for the day before. With every column of the conditions the full
     query at 20,000 accounts took 11 s with DuckDB's 6GB and 113 s with 2GB
-    (19 s with 2GB and only these columns), and the model 58-69 s instead of
-    8-9 s in some full builds, most likely when another large model held
-    part of the memory limit. A condition on another column adds it here.
+    (19 s with 2GB and only these columns). A condition on another column
+    adds it here.
 -#}
 evaluated_days as (
 
