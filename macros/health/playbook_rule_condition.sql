@@ -2,9 +2,9 @@
     Whether a playbook rule's condition holds on an account-day, as a boolean
     SQL expression (false, not null, when a value it needs is missing).
     days: the alias of a relation with the columns of
-    int_playbook_conditions_daily that the conditions test (int_playbook_onsets
-    selects exactly these: a condition on another column adds it there);
-    rules: the alias of the rules seed;
+    int_playbook_conditions_daily that the conditions test, listed by
+    playbook_condition_columns below (a condition on another column adds it
+    there); rules: the alias of the rules seed;
     earlier: the alias of the same account's values rules.within_days
     earlier (health_score, coverage_pct). int_playbook_onsets tests each rule
     on a day and on the day before with this one definition.
@@ -38,3 +38,15 @@
         false
     )
 {%- endmacro %}
+
+{#-
+    The columns of int_playbook_conditions_daily that playbook_rule_condition
+    tests on the day (days), kept next to it so the two change together.
+    int_playbook_onsets carries only these through the CTE it reads twice.
+-#}
+{% macro playbook_condition_columns() %}
+    {{- return([
+        'previous_tier', 'health_tier', 'health_score', 'coverage_pct',
+        'days_in_tier', 'days_to_renewal', 'active_user_ratio', 'usage_trend', 'nps'
+    ]) -}}
+{% endmacro %}

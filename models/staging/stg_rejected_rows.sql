@@ -1,9 +1,10 @@
 {#-
     Every raw row that staging did not accept, with the reason. Together with
     the staged rows these account for every raw row (tested per source table
-    by the rows_reconcile test on each staging model). A table: it reads the
-    rejected rows the base tables already hold, and its readers (reports,
-    tests) should not scan them all again.
+    by the rows_reconcile test on each staging model). It reads the rejected
+    rows the base tables already hold. Unlike the staging views it is a
+    table, so its readers (reports, the reconcile tests) do not scan every
+    base table again.
 -#}
 
 {{ config(materialized='table') }}

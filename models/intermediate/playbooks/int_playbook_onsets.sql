@@ -67,27 +67,20 @@ earlier_values as (
 
 {#
     Each evaluated day with the day before it (the account's previous row),
-    and only the columns the rule conditions test (playbook_rule_condition):
+    and only the columns the rule conditions test (playbook_condition_columns):
     it is read twice, so DuckDB materializes it, and it builds a hash table
     of it for the day before. With every column of the conditions the full
     query at 20,000 accounts took 11 s with DuckDB's 6GB and 113 s with 2GB
-    (19 s with 2GB and only these columns). A condition on another column
-    adds it here.
+    (19 s with 2GB and only these columns).
 -#}
 evaluated_days as (
 
     select
         conditions.account_id,
         conditions.date_day,
-        conditions.previous_tier,
-        conditions.health_tier,
-        conditions.health_score,
-        conditions.coverage_pct,
-        conditions.days_in_tier,
-        conditions.days_to_renewal,
-        conditions.active_user_ratio,
-        conditions.usage_trend,
-        conditions.nps,
+        {%- for column in customer_health.playbook_condition_columns() %}
+        conditions.{{ column }},
+        {%- endfor %}
         lag(conditions.date_day) over (
             partition by conditions.account_id order by conditions.date_day
         ) as prior_date_day
