@@ -1,7 +1,8 @@
 {#-
     Convert a value that carries its own UTC offset (a timestamp with time zone,
     or ISO-8601 text such as '2025-03-04T10:11:12-05:00') to a timestamp
-    without time zone in UTC. Unparseable text gives null.
+    without time zone in UTC. Unparseable text, and 'infinity', give null (as
+    on PostgreSQL).
     Use it for Segment timestamps and survey exports; Fivetran timestamps are
     already UTC and need only safe_cast_to(..., 'timestamp').
 -#}
@@ -13,8 +14,16 @@
     to_utc_timestamp(cast({{ expression }} as timestamp), 'UTC')
 {%- endmacro %}
 
+{#-
+    DuckDB stores a timestamp with time zone as microseconds since the epoch
+    in UTC, so the UTC wall time is that count read as a plain timestamp.
+    timezone('UTC', ...) gives the same values through an ICU calendar call
+    per row (6 s against 0.25 s for one column of 47.5 M Segment tracks),
+    keeps 'infinity', and fails the query on instants near the end of the
+    timestamp range.
+-#}
 {% macro duckdb__to_utc_timestamp(expression) -%}
-    cast(timezone('UTC', try_cast({{ expression }} as timestamptz)) as timestamp)
+    make_timestamp(epoch_us(try_cast({{ expression }} as timestamptz)))
 {%- endmacro %}
 
 {% macro postgres__to_utc_timestamp(expression) -%}

@@ -322,6 +322,37 @@ def test_survey_times_become_utc_and_scores_numbers(dirty_world: DbtProject):
         assert score == int(raw_score)
 
 
+
+def test_survey_times_that_are_no_instant_are_quarantined(dirty_world: DbtProject, tmp_path):
+    """'infinity' is no response time: rejected as unparseable (as on PostgreSQL), not staged or called a
+    future date. A time near the end of the timestamp range is a future date, not a failed build."""
+    copy = DbtProject(db_path=tmp_path / "copy.duckdb", work_dir=tmp_path)
+    shutil.copy(dirty_world.db_path, copy.db_path)
+    cases = {
+        "tz_infinity": ("infinity", "unparseable_created_at"),
+        "tz_minus_infinity": ("-infinity", "unparseable_created_at"),
+        "tz_range_end": ("294247-01-10 04:00:54.775806+00", "future_date"),
+        "tz_offset": ("2026-06-29T20:30:00-05:00", None),
+    }
+    con = duckdb.connect(str(copy.db_path))
+    for response_id, (created_at, _) in cases.items():
+        con.execute(
+            "insert into raw_survey.nps_responses (id, email, score, created_at, _loaded_at) "
+            "values (?, 'tz@example.com', '8', ?, timestamp '2026-06-30 12:00:00')",
+            [response_id, created_at],
+        )
+    con.close()
+    copy.run("run", "--select", "base_survey__nps_responses")
+    got = dict(copy.query(
+        "select response_id, reject_reason from main_staging.base_survey__nps_responses "
+        "where response_id like 'tz_%'"
+    ))
+    assert got == {response_id: reason for response_id, (_, reason) in cases.items()}
+    responded_at = copy.query(
+        "select responded_at from main_staging.base_survey__nps_responses where response_id = 'tz_offset'"
+    )
+    assert responded_at == [(datetime(2026, 6, 30, 1, 30),)]
+
 def test_stripe_cents_become_currency_units(dirty_world: DbtProject):
     mismatches = dirty_world.scalar(
         """
