@@ -81,49 +81,47 @@ feature_catalog as (
 
 ),
 
-mapped_events as (
+{#-
+    Counted per user, day and event name first, then mapped: the account
+    follows from the user and the feature from the event name (both keys are
+    unique in their tables), so the grouping is the same, and the joins and
+    the grouping work on three narrow keys instead of eight columns (full
+    query at 20,000 accounts: 56.7 s -> 46.5 s, identical rows).
+-#}
+events_counted as (
 
     select
-        user_accounts.account_id,
-        tracks.user_id,
-        tracks.occurred_on,
-        tracks.event_name,
-        feature_catalog.feature_name,
-        coalesce(feature_catalog.is_core_workflow, false) as is_core_workflow,
-        coalesce(feature_catalog.counts_for_breadth, false) as counts_for_breadth,
-        feature_catalog.milestone,
-        tracks.loaded_at
+        user_id,
+        occurred_on,
+        event_name,
+        count(*) as event_count,
+        max(loaded_at) as last_loaded_at
     from tracks
-    inner join user_accounts
-        on tracks.user_id = user_accounts.user_id
-    left join feature_catalog
-        on tracks.event_name = feature_catalog.event_name
+    group by
+        user_id,
+        occurred_on,
+        event_name
 
 ),
 
 counted as (
 
     select
-        account_id,
-        user_id,
-        occurred_on,
-        event_name,
-        feature_name,
-        is_core_workflow,
-        counts_for_breadth,
-        milestone,
-        count(*) as event_count,
-        max(loaded_at) as last_loaded_at
-    from mapped_events
-    group by
-        account_id,
-        user_id,
-        occurred_on,
-        event_name,
-        feature_name,
-        is_core_workflow,
-        counts_for_breadth,
-        milestone
+        user_accounts.account_id,
+        events_counted.user_id,
+        events_counted.occurred_on,
+        events_counted.event_name,
+        feature_catalog.feature_name,
+        coalesce(feature_catalog.is_core_workflow, false) as is_core_workflow,
+        coalesce(feature_catalog.counts_for_breadth, false) as counts_for_breadth,
+        feature_catalog.milestone,
+        events_counted.event_count,
+        events_counted.last_loaded_at
+    from events_counted
+    inner join user_accounts
+        on events_counted.user_id = user_accounts.user_id
+    left join feature_catalog
+        on events_counted.event_name = feature_catalog.event_name
 
 )
 
