@@ -353,6 +353,34 @@ def test_survey_times_that_are_no_instant_are_quarantined(dirty_world: DbtProjec
     )
     assert responded_at == [(datetime(2026, 6, 30, 1, 30),)]
 
+
+def test_ids_are_trimmed_and_blank_ids_are_missing_keys(dirty_world: DbtProject, tmp_path):
+    """clean_id: spaces around an id go, spaces inside stay, and a blank id is a missing key."""
+    copy = DbtProject(db_path=tmp_path / "copy.duckdb", work_dir=tmp_path)
+    shutil.copy(dirty_world.db_path, copy.db_path)
+    raw_ids = ["  pad_both  ", " pad_lead", "pad_trail ", "pad in side", "   ", ""]
+    con = duckdb.connect(str(copy.db_path))
+    for n, raw_id in enumerate(raw_ids):
+        con.execute(
+            "insert into raw_survey.nps_responses (id, person_id, email, score, created_at, _loaded_at) "
+            "values (?, ?, 'pad@example.com', '8', '2026-06-29T10:00:00Z', timestamp '2026-06-30 12:00:00')",
+            [raw_id, f" person_{n} "],
+        )
+    con.close()
+    copy.run("run", "--select", "base_survey__nps_responses")
+    got = copy.query(
+        "select response_id, respondent_id, reject_reason from main_staging.base_survey__nps_responses "
+        "where respondent_email = 'pad@example.com' order by respondent_id"
+    )
+    assert got == [
+        ("pad_both", "person_0", None),
+        ("pad_lead", "person_1", None),
+        ("pad_trail", "person_2", None),
+        ("pad in side", "person_3", None),
+        (None, "person_4", "missing_key"),
+        (None, "person_5", "missing_key"),
+    ]
+
 def test_stripe_cents_become_currency_units(dirty_world: DbtProject):
     mismatches = dirty_world.scalar(
         """
