@@ -104,7 +104,7 @@ events_counted as (
 
 ),
 
-counted as (
+mapped_counts as (
 
     select
         user_accounts.account_id,
@@ -126,6 +126,6 @@ counted as (
 )
 
 select
-    counted.*,
+    mapped_counts.*,
     {{ customer_health.built_at() }} as built_at
-from counted
+from mapped_counts
