@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import numbers
-import shutil
 from datetime import datetime, timezone
 
 import duckdb
 import pytest
 
-from conftest import DbtProject
+from conftest import DbtProject, copy_of
 
 RAW_TABLES = {
     ("salesforce", "account"): ("raw_salesforce", "stg_salesforce__accounts"),
@@ -323,26 +322,34 @@ def test_survey_times_become_utc_and_scores_numbers(dirty_world: DbtProject):
 
 
 
+def survey_base_with(dirty_world: DbtProject, tmp_path, name: str, rows: list[dict]) -> DbtProject:
+    """A copy of the dirty world with extra raw survey rows, and base_survey__nps_responses rebuilt on it."""
+    copy = copy_of(dirty_world, tmp_path, name)
+    con = duckdb.connect(str(copy.db_path))
+    for row in rows:
+        con.execute(
+            f"insert into raw_survey.nps_responses ({', '.join(row)}, score, _loaded_at) "
+            f"values ({', '.join('?' for _ in row)}, '8', timestamp '2026-06-30 12:00:00')",
+            list(row.values()),
+        )
+    con.close()
+    copy.run("run", "--select", "base_survey__nps_responses")
+    return copy
+
+
 def test_survey_times_that_are_no_instant_are_quarantined(dirty_world: DbtProject, tmp_path):
     """'infinity' is no response time: rejected as unparseable (as on PostgreSQL), not staged or called a
     future date. A time near the end of the timestamp range is a future date, not a failed build."""
-    copy = DbtProject(db_path=tmp_path / "copy.duckdb", work_dir=tmp_path)
-    shutil.copy(dirty_world.db_path, copy.db_path)
     cases = {
         "tz_infinity": ("infinity", "unparseable_created_at"),
         "tz_minus_infinity": ("-infinity", "unparseable_created_at"),
         "tz_range_end": ("294247-01-10 04:00:54.775806+00", "future_date"),
         "tz_offset": ("2026-06-29T20:30:00-05:00", None),
     }
-    con = duckdb.connect(str(copy.db_path))
-    for response_id, (created_at, _) in cases.items():
-        con.execute(
-            "insert into raw_survey.nps_responses (id, email, score, created_at, _loaded_at) "
-            "values (?, 'tz@example.com', '8', ?, timestamp '2026-06-30 12:00:00')",
-            [response_id, created_at],
-        )
-    con.close()
-    copy.run("run", "--select", "base_survey__nps_responses")
+    copy = survey_base_with(dirty_world, tmp_path, "survey_times", [
+        {"id": response_id, "email": "tz@example.com", "created_at": created_at}
+        for response_id, (created_at, _) in cases.items()
+    ])
     got = dict(copy.query(
         "select response_id, reject_reason from main_staging.base_survey__nps_responses "
         "where response_id like 'tz_%'"
@@ -356,18 +363,12 @@ def test_survey_times_that_are_no_instant_are_quarantined(dirty_world: DbtProjec
 
 def test_ids_are_trimmed_and_blank_ids_are_missing_keys(dirty_world: DbtProject, tmp_path):
     """clean_id: spaces around an id go, spaces inside stay, and a blank id is a missing key."""
-    copy = DbtProject(db_path=tmp_path / "copy.duckdb", work_dir=tmp_path)
-    shutil.copy(dirty_world.db_path, copy.db_path)
     raw_ids = ["  pad_both  ", " pad_lead", "pad_trail ", "pad in side", "   ", ""]
-    con = duckdb.connect(str(copy.db_path))
-    for n, raw_id in enumerate(raw_ids):
-        con.execute(
-            "insert into raw_survey.nps_responses (id, person_id, email, score, created_at, _loaded_at) "
-            "values (?, ?, 'pad@example.com', '8', '2026-06-29T10:00:00Z', timestamp '2026-06-30 12:00:00')",
-            [raw_id, f" person_{n} "],
-        )
-    con.close()
-    copy.run("run", "--select", "base_survey__nps_responses")
+    copy = survey_base_with(dirty_world, tmp_path, "padded_ids", [
+        {"id": raw_id, "person_id": f" person_{n} ", "email": "pad@example.com",
+         "created_at": "2026-06-29T10:00:00Z"}
+        for n, raw_id in enumerate(raw_ids)
+    ])
     got = copy.query(
         "select response_id, respondent_id, reject_reason from main_staging.base_survey__nps_responses "
         "where respondent_email = 'pad@example.com' order by respondent_id"
@@ -380,6 +381,7 @@ def test_ids_are_trimmed_and_blank_ids_are_missing_keys(dirty_world: DbtProject,
         (None, "person_4", "missing_key"),
         (None, "person_5", "missing_key"),
     ]
+
 
 def test_stripe_cents_become_currency_units(dirty_world: DbtProject):
     mismatches = dirty_world.scalar(
@@ -413,8 +415,7 @@ def test_unmatched_identities_are_counted_not_dropped(dirty_world: DbtProject):
 
 def test_reconciliation_test_fails_when_a_row_goes_missing(dirty_world: DbtProject, tmp_path):
     """The rows_reconcile data test is not vacuous: lose one rejected row and it fails."""
-    copy = DbtProject(db_path=tmp_path / "copy.duckdb", work_dir=tmp_path)
-    shutil.copy(dirty_world.db_path, copy.db_path)
+    copy = copy_of(dirty_world, tmp_path, "reconcile")
     con = duckdb.connect(str(copy.db_path))
     con.execute(
         """
