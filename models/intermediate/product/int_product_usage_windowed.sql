@@ -16,9 +16,11 @@
     window earlier on the spine, which has no missing days.
 
     Incremental: a daily run recomputes the lookback days and reads one
-    activity window before them. Milestones from before the first day read
-    are carried into that day; the distinct-user and feature deltas from
-    before the first day recomputed into that one. The in-window values
+    activity window before them. The milestone totals to date start from the
+    model's own row on the day before the first day read (so the run does not
+    read every milestone event since the account's first day); the
+    distinct-user and feature deltas from before the first day recomputed are
+    carried into that one. The in-window values
     one window back that fall before the first day recomputed are taken from
     the model's own rows (older days are not recomputed, by design), so the
     run does not read a second window of activity to rebuild them.
@@ -49,13 +51,26 @@ with account_days as (
 
 ),
 
-account_first_days as (
+{#- each account's milestone totals on the day before the first day read (none on a full build) -#}
+carried_milestones as (
 
+    {%- if is_incremental() %}
     select
         account_id,
-        min(date_day) as first_day
-    from {{ ref('int_account_days') }}
-    group by account_id
+        users_invited_to_date,
+        core_workflows_to_date,
+        integrations_to_date
+    from {{ this }}
+    where date_day = {{ customer_health.incremental_window_start(window_days + 1) }}
+    {%- else %}
+    select
+        account_id,
+        0 as users_invited_to_date,
+        0 as core_workflows_to_date,
+        0 as integrations_to_date
+    from account_days
+    where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -227,31 +242,28 @@ clamped_deltas as (
 
 ),
 
-{#- milestones from the account's first spine day on; those before the first day read carry into it -#}
+{#-
+    Milestones on the days read, from the account's first spine day on
+    (events before it, like those from before it was a customer, never
+    count); earlier ones are in the carried totals.
+-#}
 daily_milestones as (
 
     select
         mapped_events.account_id,
-        case
-            when mapped_events.occurred_on < spine_bounds.first_day then spine_bounds.first_day
-            else mapped_events.occurred_on
-        end as date_day,
+        mapped_events.occurred_on as date_day,
         sum(case when mapped_events.milestone = 'invite' then mapped_events.event_count else 0 end) as invites,
         sum(case when mapped_events.milestone = 'core_workflow' then mapped_events.event_count else 0 end) as core_workflow_events,
         sum(case when mapped_events.milestone = 'integration' then mapped_events.event_count else 0 end) as integration_events
     from {{ ref('int_product_events_mapped_to_accounts') }} as mapped_events
-    inner join account_first_days
-        on mapped_events.account_id = account_first_days.account_id
     inner join spine_bounds
         on mapped_events.account_id = spine_bounds.account_id
     where mapped_events.milestone is not null
-        and mapped_events.occurred_on >= account_first_days.first_day
+        and mapped_events.occurred_on >= {{ window_start }}
+        and mapped_events.occurred_on >= spine_bounds.first_day
     group by
         mapped_events.account_id,
-        case
-            when mapped_events.occurred_on < spine_bounds.first_day then spine_bounds.first_day
-            else mapped_events.occurred_on
-        end
+        mapped_events.occurred_on
 
 ),
 
@@ -268,6 +280,9 @@ spined as (
         coalesce(daily_milestones.invites, 0) as invites,
         coalesce(daily_milestones.core_workflow_events, 0) as core_workflow_events,
         coalesce(daily_milestones.integration_events, 0) as integration_events,
+        coalesce(carried_milestones.users_invited_to_date, 0) as invites_before,
+        coalesce(carried_milestones.core_workflows_to_date, 0) as core_workflow_events_before,
+        coalesce(carried_milestones.integrations_to_date, 0) as integration_events_before,
         accounts_with_workspace.account_id is not null as has_product_workspace
     from account_days
     left join daily_usage
@@ -279,6 +294,8 @@ spined as (
     left join daily_milestones
         on account_days.account_id = daily_milestones.account_id
         and account_days.date_day = daily_milestones.date_day
+    left join carried_milestones
+        on account_days.account_id = carried_milestones.account_id
     left join accounts_with_workspace
         on account_days.account_id = accounts_with_workspace.account_id
 
@@ -322,19 +339,19 @@ windowed as (
             ) as {{ dbt.type_bigint() }}
         ) as features_in_window,
         cast(
-            sum(invites) over (
+            invites_before + sum(invites) over (
                 partition by account_id order by date_day
                 rows between unbounded preceding and current row
             ) as {{ dbt.type_bigint() }}
         ) as users_invited_to_date,
         cast(
-            sum(core_workflow_events) over (
+            core_workflow_events_before + sum(core_workflow_events) over (
                 partition by account_id order by date_day
                 rows between unbounded preceding and current row
             ) as {{ dbt.type_bigint() }}
         ) as core_workflows_to_date,
         cast(
-            sum(integration_events) over (
+            integration_events_before + sum(integration_events) over (
                 partition by account_id order by date_day
                 rows between unbounded preceding and current row
             ) as {{ dbt.type_bigint() }}
