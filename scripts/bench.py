@@ -166,6 +166,7 @@ def effective_settings(args) -> dict:
         "dbt_threads": env.get("CUSTOMER_HEALTH_THREADS", "2"),
         "duckdb_threads": env.get("CUSTOMER_HEALTH_DUCKDB_THREADS", "2"),
         "duckdb_memory_limit": env.get("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "6GB"),
+        "duckdb_checkpoint_threshold": env.get("CUSTOMER_HEALTH_DUCKDB_CHECKPOINT_THRESHOLD", "1GB"),
     }
 
 

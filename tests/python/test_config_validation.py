@@ -143,8 +143,17 @@ def test_config_version_follows_what_scores_not_how_it_is_described(project):
 def test_duckdb_memory_limit_and_threads_come_from_the_profile(project, monkeypatch):
     monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "1234MB")
     monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_THREADS", "3")
+    monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_CHECKPOINT_THRESHOLD", "300MB")
     result = project.run("show", "--inline", "select current_setting('memory_limit') as memory_limit, "
-                         "current_setting('threads') as threads")
+                         "current_setting('threads') as threads, "
+                         "current_setting('checkpoint_threshold') as checkpoint_threshold")
     row = result.result.results[0].agate_table.rows[0]
-    # DuckDB reports the limit in its own units (1234 MB = 1.1 GiB)
-    assert row[0] == "1.1 GiB" and int(row[1]) == 3
+    # DuckDB reports sizes in its own units (1234 MB = 1.1 GiB, 300 MB = 286.1 MiB)
+    assert row[0] == "1.1 GiB" and int(row[1]) == 3 and row[2] == "286.1 MiB"
+
+
+def test_duckdb_checkpoints_after_a_gigabyte_of_log_by_default(project, monkeypatch):
+    monkeypatch.delenv("CUSTOMER_HEALTH_DUCKDB_CHECKPOINT_THRESHOLD", raising=False)
+    result = project.run("show", "--inline", "select current_setting('checkpoint_threshold') as checkpoint_threshold")
+    # DuckDB's own default is 16 MiB
+    assert result.result.results[0].agate_table.rows[0][0] == "953.6 MiB"
