@@ -603,7 +603,7 @@ def write_results_md(path: Path, results: list[dict], mach: dict, vers: dict) ->
         f"- cores (os.cpu_count): {mach['cores']}; memory (/proc/meminfo MemTotal): {mach['mem_gib']} GiB",
         f"- platform: {mach['platform']}; python {vers['python']}",
         f"- duckdb {vers['duckdb']}, dbt-core {vers['dbt-core']}, dbt-duckdb {vers['dbt-duckdb']}",
-        "- settings (dbt threads / DuckDB threads / DuckDB memory_limit): "
+        "- settings (dbt threads, DuckDB threads, memory_limit and checkpoint_threshold): "
         + "; ".join(", ".join(f"{k}={v}" for k, v in json.loads(s).items()) for s in sorted(settings)),
         "",
         "## Results",
