@@ -10,10 +10,15 @@
 {%- set windows = customer_health.health_config().windows %}
 
 {#-
-    Incremental: a daily run recomputes the lookback days and reads one
-    quality window before them. Open overdue invoices, the latest seat count
-    and the current contract term from before the first day read carry into
-    that day, exactly as values from before an account's first day do.
+    Incremental: a daily run reads only the days it recomputes. Open overdue
+    invoices, the latest seat count and the current contract term from
+    before the first day recomputed carry into that day, exactly as values
+    from before an account's first day do. The failed charges in the quality
+    window are a running sum of changes (each failed charge adds on its day
+    and leaves quality_days later), started from the model's own row on the
+    day before; the seats a quality window ago are read from the model's own
+    rows for days before the first day recomputed. So the run does not
+    rebuild a quality window of days on the spine to keep eight.
 -#}
 {{ config(
     materialized='incremental',
@@ -27,9 +32,29 @@ with account_days as (
     select
         account_id,
         date_day,
-        is_billed_in_stripe
+        is_billed_in_stripe,
+        cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
-    where date_day >= {{ customer_health.incremental_window_start(windows.quality_days) }}
+    where {{ customer_health.incremental_days('date_day') }}
+
+),
+
+{#- each account's failed charges in the window on the day before the first day recomputed (none on a full build) -#}
+carried as (
+
+    {%- if is_incremental() %}
+    select
+        account_id,
+        failed_charges_in_quality_window
+    from {{ this }}
+    where date_day = {{ customer_health.incremental_window_start(1) }}
+    {%- else %}
+    select
+        account_id,
+        0 as failed_charges_in_quality_window
+    from account_days
+    where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -82,6 +107,45 @@ daily_failed_charges as (
     group by
         customer_accounts.account_id,
         cast(charges.created_at as date)
+
+),
+
+{#- a day's failed charges enter the window on that day and leave it quality_days later -#}
+failed_charge_changes as (
+
+    select
+        account_id,
+        date_day as charged_on,
+        date_day as changes_on,
+        failed_charges
+    from daily_failed_charges
+
+    union all
+
+    select
+        account_id,
+        date_day as charged_on,
+        cast({{ dbt.dateadd('day', windows.quality_days, 'date_day') }} as date) as changes_on,
+        -failed_charges as failed_charges
+    from daily_failed_charges
+
+),
+
+{#- only charges from the account's first spine day on count, as on a window over the spine -#}
+daily_failed_charge_changes as (
+
+    select
+        account_days.account_id,
+        account_days.date_day,
+        sum(failed_charge_changes.failed_charges) as failed_charges_change
+    from account_days
+    inner join failed_charge_changes
+        on account_days.account_id = failed_charge_changes.account_id
+        and account_days.date_day = failed_charge_changes.changes_on
+        and account_days.first_spine_day <= failed_charge_changes.charged_on
+    group by
+        account_days.account_id,
+        account_days.date_day
 
 ),
 
@@ -268,15 +332,15 @@ spined as (
         account_days.account_id,
         account_days.date_day,
         account_days.is_billed_in_stripe,
-        coalesce(daily_failed_charges.failed_charges, 0) as failed_charges,
+        coalesce(daily_failed_charge_changes.failed_charges_change, 0) as failed_charges_change,
         coalesce(daily_overdue_deltas.overdue_delta, 0) as overdue_delta,
         seat_lines.licensed_seats as billed_seats,
         contract_terms.term_ends_on,
         open_renewals.renewal_close_date
     from account_days
-    left join daily_failed_charges
-        on account_days.account_id = daily_failed_charges.account_id
-        and account_days.date_day = daily_failed_charges.date_day
+    left join daily_failed_charge_changes
+        on account_days.account_id = daily_failed_charge_changes.account_id
+        and account_days.date_day = daily_failed_charge_changes.date_day
     left join daily_overdue_deltas
         on account_days.account_id = daily_overdue_deltas.account_id
         and account_days.date_day = daily_overdue_deltas.date_day
@@ -320,9 +384,9 @@ sequenced as (
         ) as term_sequence,
         {#- the sums share the sequences' partition and order: one window pass for all four -#}
         cast(
-            sum(spined.failed_charges) over (
+            coalesce(carried.failed_charges_in_quality_window, 0) + sum(spined.failed_charges_change) over (
                 partition by spined.account_id order by spined.date_day
-                rows between {{ windows.quality_days - 1 }} preceding and current row
+                rows between unbounded preceding and current row
             ) as {{ dbt.type_bigint() }}
         ) as failed_charges_in_quality_window,
         cast(
@@ -334,6 +398,8 @@ sequenced as (
     from spined
     left join carry_in
         on spined.account_id = carry_in.account_id
+    left join carried
+        on spined.account_id = carried.account_id
 
 ),
 
@@ -352,18 +418,63 @@ carried_forward as (
 
 ),
 
+{#-
+    The days recomputed next to the seat counts of the days a quality window
+    before them: on a daily run those days are older than the first day
+    recomputed and come from the model's own rows (the spine has no missing
+    days, so a lag of quality_days rows is the day a quality window earlier).
+-#}
+seat_rows as (
+
+    select
+        account_id,
+        date_day,
+        licensed_seats,
+        1 as is_recomputed
+    from carried_forward
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        account_id,
+        date_day,
+        licensed_seats,
+        0 as is_recomputed
+    from {{ this }}
+    where date_day >= {{ customer_health.incremental_window_start(windows.quality_days) }}
+        and date_day < {{ customer_health.incremental_window_start(0) }}
+    {%- endif %}
+
+),
+
+seats_quality_window_ago as (
+
+    select
+        account_id,
+        date_day,
+        lag(licensed_seats, {{ windows.quality_days }}) over (
+            partition by account_id order by date_day
+        ) as licensed_seats_quality_window_ago,
+        is_recomputed
+    from seat_rows
+
+),
+
 with_history as (
 
     select
         carried_forward.*,
-        lag(carried_forward.licensed_seats, {{ windows.quality_days }}) over (
-            partition by carried_forward.account_id order by carried_forward.date_day
-        ) as licensed_seats_quality_window_ago,
+        seats_quality_window_ago.licensed_seats_quality_window_ago,
         case
             when carried_forward.renewal_close_date is not null then carried_forward.renewal_close_date
             when carried_forward.current_term_ends_on >= carried_forward.date_day then carried_forward.current_term_ends_on
         end as next_renewal_on
     from carried_forward
+    inner join seats_quality_window_ago
+        on carried_forward.account_id = seats_quality_window_ago.account_id
+        and carried_forward.date_day = seats_quality_window_ago.date_day
+        and seats_quality_window_ago.is_recomputed = 1
 
 )
 
@@ -372,4 +483,3 @@ select
     '{{ customer_health.health_config_version() }}' as config_version,
     {{ customer_health.built_at() }} as built_at
 from with_history
-where {{ customer_health.incremental_days('with_history.date_day') }}
