@@ -140,7 +140,7 @@ def test_config_version_follows_what_scores_not_how_it_is_described(project):
     assert compiled_config_version(project, {"health_tier_thresholds": {"red_below": 45, "green_above": 75}}) != default
 
 
-def test_duckdb_memory_limit_and_threads_come_from_the_profile(project, monkeypatch):
+def test_duckdb_memory_limit_threads_and_checkpoint_threshold_come_from_the_profile(project, monkeypatch):
     monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_MEMORY_LIMIT", "1234MB")
     monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_THREADS", "3")
     monkeypatch.setenv("CUSTOMER_HEALTH_DUCKDB_CHECKPOINT_THRESHOLD", "300MB")

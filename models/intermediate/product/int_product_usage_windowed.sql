@@ -245,7 +245,8 @@ clamped_deltas as (
 {#-
     Milestones on the days read, from the account's first spine day on
     (events before it, like those from before it was a customer, never
-    count); earlier ones are in the carried totals.
+    count); earlier ones are in the carried totals. The first day read is
+    also written as a literal, which the engine pushes into the scan.
 -#}
 daily_milestones as (
 
