@@ -40,7 +40,7 @@ with account_days as (
 ),
 
 {#- each account's failed charges in the window on the day before the first day recomputed (none on a full build) -#}
-carried as (
+carried_failed_charges as (
 
     {%- if is_incremental() %}
     select
@@ -384,7 +384,7 @@ sequenced as (
         ) as term_sequence,
         {#- the sums share the sequences' partition and order: one window pass for all four -#}
         cast(
-            coalesce(carried.failed_charges_in_quality_window, 0) + sum(spined.failed_charges_change) over (
+            coalesce(carried_failed_charges.failed_charges_in_quality_window, 0) + sum(spined.failed_charges_change) over (
                 partition by spined.account_id order by spined.date_day
                 rows between unbounded preceding and current row
             ) as {{ dbt.type_bigint() }}
@@ -398,8 +398,8 @@ sequenced as (
     from spined
     left join carry_in
         on spined.account_id = carry_in.account_id
-    left join carried
-        on spined.account_id = carried.account_id
+    left join carried_failed_charges
+        on spined.account_id = carried_failed_charges.account_id
 
 ),
 
