@@ -1,12 +1,13 @@
 """A new day of loads, built incrementally, gives exactly what a full rebuild gives.
 
 The daily build reads only the loads that arrived since the last run: the
-Segment base model adds the new raw rows (re-ranking re-delivered messages),
+Segment base models add the new raw rows (re-ranking re-delivered messages),
 the product event counts recompute only the days those loads touched, and the
 account x day models recompute their lookback window. This test loads a world
 up to one day, builds it, appends the next day's deliveries as the loaders
 would (plus a re-delivery of an old message that moves it to another day,
-and a subscription that Fivetran updates to ended three days ago),
+re-deliveries of an identify and a group call, and a subscription that
+Fivetran updates to ended three days ago),
 builds incrementally, and compares every incremental table with a full
 refresh of the same raw data.
 """
@@ -27,6 +28,8 @@ END = date(2026, 6, 30)
 # (relation, order by): every incremental model and the marts the daily run feeds
 COMPARED = [
     ("main_staging.base_segment__tracks", "message_id, loaded_at, load_rank"),
+    ("main_staging.base_segment__identifies", "message_id, loaded_at, load_rank, received_at, user_id, anonymous_id"),
+    ("main_staging.base_segment__groups", "message_id, loaded_at, load_rank, received_at, user_id, workspace_id"),
     ("main_staging.stg_rejected_rows", "source_table, record_key, loaded_at, reject_reason"),
     ("main_intermediate.int_product_events_mapped_to_accounts", "user_id, occurred_on, event_name"),
     ("main_intermediate.int_account_days", "account_id, date_day"),
@@ -151,6 +154,32 @@ def redeliver_an_old_message(db_path) -> str:
     return message_id
 
 
+REDELIVERED_CALLS = ("identifies", "groups")
+
+
+def redeliver_an_old_call(db_path, table: str) -> str:
+    """Append a second copy of an identify or group call loaded once before the first build, loaded after everything else."""
+    con = duckdb.connect(str(db_path))
+    try:
+        message_id = con.execute(
+            f"select id from raw_segment.{table} where user_id is not null and uuid_ts < ? "
+            "group by id having count(*) = 1 order by id limit 1",
+            [FIRST_END],
+        ).fetchone()[0]
+        con.execute(
+            f"""
+            insert into raw_segment.{table}
+            select * replace ((select max(uuid_ts) from raw_segment.{table}) + interval 1 minute as uuid_ts)
+            from raw_segment.{table}
+            where id = ?
+            """,
+            [message_id],
+        )
+    finally:
+        con.close()
+    return message_id
+
+
 ENDED_ON = date(2026, 6, 27)
 
 
@@ -178,6 +207,19 @@ def end_a_subscription_recently(db_path) -> str:
     return customer_id
 
 
+def redelivered_rows(project: DbtProject, message_id: str, calls: dict[str, str]) -> dict[str, list[tuple]]:
+    """The base rows of each re-delivered message: (load_rank, reject_reason), by load rank."""
+    messages = {"tracks": message_id, **calls}
+    return {
+        table: project.query(
+            f"select load_rank, reject_reason from main_staging.base_segment__{table} where message_id = ? "
+            "order by load_rank",
+            [messages[table]],
+        )
+        for table in messages
+    }
+
+
 @pytest.fixture(scope="module")
 def appended_world(tmp_path_factory):
     work = tmp_path_factory.mktemp("appended_world")
@@ -190,12 +232,14 @@ def appended_world(tmp_path_factory):
 
     generate_world(project.db_path, *common, "--end-date", str(END), "--append-after", str(FIRST_END))
     message_id = redeliver_an_old_message(project.db_path)
+    project.redelivered_calls = {table: redeliver_an_old_call(project.db_path, table) for table in REDELIVERED_CALLS}
     customer_id = end_a_subscription_recently(project.db_path)
     raw_after = project.scalar("select count(*) from raw_segment.tracks")
     assert raw_after > raw_before
 
     project.run("run")
     incremental = snapshot(project)
+    project.redelivered_after_daily = redelivered_rows(project, message_id, project.redelivered_calls)
     project.scope = latest_run_scope(project)
     project.run("run", "--full-refresh")
     full_refresh = snapshot(project)
@@ -278,6 +322,15 @@ def test_a_redelivered_message_replaces_its_earlier_copy(appended_world):
         (1, None, date(2026, 6, 26)),
         (2, "duplicate_load", REDELIVERED_FROM),
     ]
+
+
+@pytest.mark.parametrize("table", ("tracks", *REDELIVERED_CALLS))
+def test_the_daily_run_ranks_a_redelivery_with_the_copy_it_holds(appended_world, table):
+    """After the incremental run (not only after the full refresh): the new load wins, the stored copy is a reject."""
+    project = appended_world[0]
+    assert project.redelivered_after_daily[table] == [(1, None), (2, "duplicate_load")]
+    project_after_full_refresh = redelivered_rows(project, appended_world[3], project.redelivered_calls)
+    assert project_after_full_refresh[table] == project.redelivered_after_daily[table]
 
 
 def test_days_after_a_recent_churn_are_removed(appended_world):

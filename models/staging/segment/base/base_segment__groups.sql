@@ -1,8 +1,26 @@
+{#-
+    Every raw Segment group call with its reject reason. Incremental like
+    base_segment__tracks: each run reads only the loads that arrived after
+    the latest load it holds (uuid_ts), plus the rows it already holds for
+    the same message ids, and ranks those together (a later load of a
+    message wins; the earlier copy becomes a duplicate_load reject). The
+    table is rewritten whole only on --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('segment', 'groups')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(loaded_at)') -%}
 
 with source_rows as (
 
     select * from {{ source('segment', 'groups') }}
+    {{ customer_health.raw_load_filter(source('segment', 'groups'), 'uuid_ts', watermark) }}
 
 ),
 
@@ -21,15 +39,54 @@ typed as (
 
 ),
 
+new_loads as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+candidates as (
+
+    select * from new_loads
+    {% if is_incremental() %}
+    union all
+    select
+        message_id,
+        user_id,
+        workspace_id,
+        workspace_name,
+        raw_plan,
+        grouped_at,
+        received_at,
+        loaded_at
+    from {{ this }}
+    {#- the stored copies found by message id first, as in base_segment__tracks #}
+    where message_id in (
+        select stored.message_id
+        from {{ this }} as stored
+        where stored.message_id in (select new_loads.message_id from new_loads)
+    )
+    {% endif %}
+
+),
+
 ranked as (
 
     select
-        typed.*,
-        row_number() over (
-            partition by typed.message_id
-            order by typed.loaded_at desc
-        ) as load_rank
-    from typed
+        candidates.*,
+        {#- rows without a message id are rejected anyway; rank 1 keeps them stable across runs -#}
+        case
+            when candidates.message_id is null then 1
+            else
+                row_number() over (
+                    partition by candidates.message_id
+                    order by candidates.loaded_at desc, candidates.received_at desc
+                )
+        end as load_rank
+    from candidates
 
 ),
 
@@ -50,4 +107,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

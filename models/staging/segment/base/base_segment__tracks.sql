@@ -19,27 +19,10 @@
 {%- set raw_columns = customer_health.relation_columns(source('segment', 'tracks')) -%}
 {%- set watermark = customer_health.incremental_watermark('max(loaded_at)') -%}
 
-{#-
-    When the raw load column is a timestamp, a coarse filter on the raw column
-    itself (a day before the watermark, a margin for any time zone reading)
-    lets the engine skip the old loads in the scan; the exact comparison on
-    the UTC load time follows in new_loads.
--#}
-{%- set load_column = namespace(type=none) -%}
-{%- if watermark is not none -%}
-    {%- for column in adapter.get_columns_in_relation(source('segment', 'tracks')) -%}
-        {%- if column.name | lower == 'uuid_ts' and 'timestamp' in column.data_type | lower -%}
-            {%- set load_column.type = column.data_type -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif %}
-
 with source_rows as (
 
     select * from {{ source('segment', 'tracks') }}
-    {%- if load_column.type is not none %}
-    where uuid_ts > cast({{ dbt.dateadd('day', -1, watermark) }} as {{ load_column.type }})
-    {%- endif %}
+    {{ customer_health.raw_load_filter(source('segment', 'tracks'), 'uuid_ts', watermark) }}
 
 ),
 
