@@ -9,6 +9,8 @@
 
 {{ config(materialized='view') }}
 
+{%- set config = customer_health.health_config() %}
+
 with drivers as (
 
     select * from {{ ref('int_health_drivers_recent') }}
@@ -21,7 +23,12 @@ final as (
         account_id,
         date_day as score_date,
         signal_name,
-        signal_group,
+        {#- the group is configuration, not stored per row and day #}
+        case signal_name
+            {%- for name, settings in config.signals.items() %}
+            when '{{ name }}' then '{{ settings.group }}'
+            {%- endfor %}
+        end as signal_group,
         signal_status,
         raw_value,
         normalized_value,

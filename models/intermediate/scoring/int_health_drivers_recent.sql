@@ -9,6 +9,11 @@
       contribution        points the signal adds to the score; they sum to the score
       points_lost         points the signal keeps the score below 100
       delta_30d           contribution now minus 30 days earlier
+    Only what varies by signal and day is stored, and config_version (a
+    daily run recomputes every day when it changed): the signal's group comes
+    from the configuration in the customer_health_drivers view, and the score
+    stays in int_health_scored (a daily run writes 2.6 M rows here at 20,000
+    accounts).
 -#}
 
 {#-
@@ -132,13 +137,11 @@ unpivoted as (
         account_id,
         date_day,
         '{{ name }}' as signal_name,
-        '{{ settings.group }}' as signal_group,
         {{ name }}__status as signal_status,
         cast({{ name }}__raw as {{ customer_health.type_double() }}) as raw_value,
         {{ name }}__normalized as normalized_value,
         {{ name }}__weight as weight,
         observed_weight,
-        health_score,
         config_version,
         case
             when not has_earlier_day then null
@@ -157,7 +160,6 @@ contributions as (
         account_id,
         date_day,
         signal_name,
-        signal_group,
         signal_status,
         raw_value,
         normalized_value,
@@ -168,7 +170,6 @@ contributions as (
             then weight * normalized_value / observed_weight else 0 end as contribution,
         case when signal_status = 'observed' and observed_weight > 0
             then weight * (100 - normalized_value) / observed_weight else 0 end as points_lost,
-        health_score,
         earlier_contribution,
         config_version
     from unpivoted
@@ -181,7 +182,6 @@ with_delta as (
         account_id,
         date_day,
         signal_name,
-        signal_group,
         signal_status,
         raw_value,
         normalized_value,
@@ -189,7 +189,6 @@ with_delta as (
         renormalized_weight,
         contribution,
         points_lost,
-        health_score,
         contribution - earlier_contribution as delta_30d,
         config_version
     from contributions
