@@ -254,6 +254,18 @@ def test_incremental_run_equals_full_refresh(appended_world, relation):
     assert incremental[relation] == full_refresh[relation]
 
 
+def test_the_event_counts_are_stored_in_day_order(appended_world):
+    """After the full refresh: the daily readers filter on the day, and in day order the engine skips other days."""
+    project = appended_world[0]
+    counts = "main_intermediate.int_product_events_mapped_to_accounts"
+    assert project.scalar(f"select count(distinct occurred_on) from {counts}") > 400
+    out_of_order = project.scalar(
+        f"select count(*) from (select occurred_on < lag(occurred_on) over (order by rowid) as earlier_than_previous "
+        f"from {counts}) as stored where earlier_than_previous"
+    )
+    assert out_of_order == 0
+
+
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
     """The rows of the latest run are the recomputed days (from the last day held less the lookback)."""
     scope = appended_world[0].scope

@@ -125,7 +125,15 @@ mapped_counts as (
 
 )
 
+{#
+    Stored in day order: the daily readers (the windowed usage model, this
+    model's own delete of the days it recomputes) filter on the day, and a
+    table in day order lets the engine skip the row groups of other days. A
+    daily run's rows are appended after the older days, so one sort on the
+    full build keeps the whole table in order.
+-#}
 select
     mapped_counts.*,
     {{ customer_health.built_at() }} as built_at
 from mapped_counts
+order by mapped_counts.occurred_on
