@@ -15,10 +15,11 @@
     before the first day recomputed carry into that day, exactly as values
     from before an account's first day do. The failed charges in the quality
     window are a running sum of changes (each failed charge adds on its day
-    and leaves quality_days later), started from the model's own row on the
-    day before; the seats a quality window ago are read from the model's own
-    rows for days before the first day recomputed. So the run does not
-    rebuild a quality window of days on the spine to keep eight.
+    and leaves quality_days later), started from the window on the day
+    before, counted from the charges; the seats a quality window ago are
+    read from the model's own rows for days before the first day
+    recomputed. So the run does not rebuild a quality window of days on the
+    spine to keep eight.
 -#}
 {{ config(
     materialized='incremental',
@@ -36,25 +37,6 @@ with account_days as (
         cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
     where {{ customer_health.incremental_days('date_day') }}
-
-),
-
-{#- each account's failed charges in the window on the day before the first day recomputed (none on a full build) -#}
-carried_failed_charges as (
-
-    {%- if is_incremental() %}
-    select
-        account_id,
-        failed_charges_in_quality_window
-    from {{ this }}
-    where date_day = {{ customer_health.incremental_window_start(1) }}
-    {%- else %}
-    select
-        account_id,
-        0 as failed_charges_in_quality_window
-    from account_days
-    where 1 = 0
-    {%- endif %}
 
 ),
 
@@ -107,6 +89,47 @@ daily_failed_charges as (
     group by
         customer_accounts.account_id,
         cast(charges.created_at as date)
+
+),
+
+{#-
+    Each account's failed charges in the window on the day before the days
+    recomputed (none on a full build), counted from the charges, not read
+    from the model's own row: a charge loaded after its day left the
+    lookback enters the window of the days a run recomputes, as on a full
+    refresh, and never leaves a window it did not enter. Only charges from
+    the account's first spine day on count.
+-#}
+carry_accounts as (
+
+    select distinct
+        account_id,
+        first_spine_day
+    from account_days
+
+),
+
+carried_failed_charges as (
+
+    {%- if is_incremental() %}
+    {%- set carry_day = customer_health.incremental_window_start(1) %}
+    select
+        carry_accounts.account_id,
+        cast(sum(daily_failed_charges.failed_charges) as {{ dbt.type_bigint() }}) as failed_charges_in_quality_window
+    from carry_accounts
+    inner join daily_failed_charges
+        on carry_accounts.account_id = daily_failed_charges.account_id
+        and daily_failed_charges.date_day >= carry_accounts.first_spine_day
+        and daily_failed_charges.date_day <= {{ carry_day }}
+        and daily_failed_charges.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
+    group by carry_accounts.account_id
+    {%- else %}
+    select
+        account_id,
+        0 as failed_charges_in_quality_window
+    from carry_accounts
+    where 1 = 0
+    {%- endif %}
 
 ),
 

@@ -5,8 +5,9 @@
 
     Like the sentiment model, windows are running sums of changes: a day's
     meetings enter a window on that day and leave it a window later, so a
-    daily run reads only the days it recomputes and carries the day before
-    from the model's own rows. Only meetings on the account's spine count.
+    daily run reads only the days it recomputes, starting from each window
+    on the day before, counted from the meetings themselves. Only meetings
+    on the account's spine count.
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
@@ -26,29 +27,6 @@ with account_days as (
         cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
     where {{ customer_health.incremental_days('date_day') }}
-
-),
-
-{#- each account's values on the last kept day before the recomputed ones (none on a full build) -#}
-carried as (
-
-    {%- if is_incremental() %}
-    select
-        account_id,
-        executive_meetings_in_quality_window,
-        qbrs_in_qbr_window,
-        last_touch_on
-    from {{ this }}
-    where date_day = {{ customer_health.incremental_window_start(1) }}
-    {%- else %}
-    select
-        account_id,
-        0 as executive_meetings_in_quality_window,
-        0 as qbrs_in_qbr_window,
-        date_day as last_touch_on
-    from account_days
-    where 1 = 0
-    {%- endif %}
 
 ),
 
@@ -122,6 +100,83 @@ daily_touchpoints as (
     group by
         account_id,
         activity_date
+
+),
+
+{#-
+    Each account's windows and latest touchpoint on the day before the days
+    recomputed (none on a full build, where the running sums start on the
+    account's first day), counted from the meetings and touchpoints, not
+    read from the model's own rows: a meeting logged after its day left the
+    lookback enters the windows of the days a run recomputes, as on a full
+    refresh, and never leaves a window it did not enter.
+-#}
+carry_accounts as (
+
+    select distinct
+        account_id,
+        first_spine_day
+    from account_days
+
+),
+
+carried as (
+
+    {%- if is_incremental() %}
+    {%- set carry_day = customer_health.incremental_window_start(1) %}
+    select
+        carry_accounts.account_id,
+        cast(sum(
+            case
+                when daily_meetings.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
+                    then daily_meetings.executive_meetings
+                else 0
+            end
+        ) as {{ dbt.type_bigint() }}) as executive_meetings_in_quality_window,
+        cast(sum(
+            case
+                when daily_meetings.date_day > {{ dbt.dateadd('day', -windows.qbr_days, carry_day) }}
+                    then daily_meetings.qbrs
+                else 0
+            end
+        ) as {{ dbt.type_bigint() }}) as qbrs_in_qbr_window
+    from carry_accounts
+    inner join daily_meetings
+        on carry_accounts.account_id = daily_meetings.account_id
+        and daily_meetings.date_day >= carry_accounts.first_spine_day
+        and daily_meetings.date_day <= {{ carry_day }}
+        and daily_meetings.date_day > {{ dbt.dateadd('day', -([windows.quality_days, windows.qbr_days] | max), carry_day) }}
+    group by carry_accounts.account_id
+    {%- else %}
+    select
+        account_id,
+        0 as executive_meetings_in_quality_window,
+        0 as qbrs_in_qbr_window
+    from carry_accounts
+    where 1 = 0
+    {%- endif %}
+
+),
+
+carried_touch as (
+
+    {%- if is_incremental() %}
+    select
+        carry_accounts.account_id,
+        max(daily_touchpoints.date_day) as last_touch_on
+    from carry_accounts
+    inner join daily_touchpoints
+        on carry_accounts.account_id = daily_touchpoints.account_id
+        and daily_touchpoints.date_day >= carry_accounts.first_spine_day
+        and daily_touchpoints.date_day <= {{ customer_health.incremental_window_start(1) }}
+    group by carry_accounts.account_id
+    {%- else %}
+    select
+        account_id,
+        first_spine_day as last_touch_on
+    from carry_accounts
+    where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -227,11 +282,13 @@ windowed as (
         coalesce(carried.executive_meetings_in_quality_window, 0)
         + running.executive_meetings_change_so_far as executive_meetings_in_quality_window,
         coalesce(carried.qbrs_in_qbr_window, 0) + running.qbrs_change_so_far as qbrs_in_qbr_window,
-        coalesce(running.last_touch_so_far, carried.last_touch_on) as last_touch_on,
+        coalesce(running.last_touch_so_far, carried_touch.last_touch_on) as last_touch_on,
         '{{ customer_health.health_config_version() }}' as config_version
     from running
     left join carried
         on running.account_id = carried.account_id
+    left join carried_touch
+        on running.account_id = carried_touch.account_id
 
 )
 

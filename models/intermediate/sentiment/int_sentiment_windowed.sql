@@ -8,9 +8,10 @@
     over the spine: each response adds to the counts on its day and leaves
     them nps_days later, and a day's counts are the running sum of those
     changes. A daily run therefore reads only the days it recomputes: the
-    counts and latest values of the day before carry in from the model's own
-    rows. Only responses on the account's spine count (a response before its
-    first day, like one from before it was a customer, never enters).
+    counts and latest values of the day before carry in, computed from the
+    responses and CSM touchpoints. Only responses on the account's spine
+    count (a response before its first day, like one from before it was a
+    customer, never enters).
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
@@ -30,35 +31,6 @@ with account_days as (
         cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
     where {{ customer_health.incremental_days('date_day') }}
-
-),
-
-{#- each account's values on the last kept day before the recomputed ones (none on a full build) -#}
-carried as (
-
-    {%- if is_incremental() %}
-    select
-        account_id,
-        responses_in_window,
-        promoters_in_window,
-        detractors_in_window,
-        last_nps_response_on,
-        latest_csm_sentiment,
-        last_csm_sentiment_on
-    from {{ this }}
-    where date_day = {{ customer_health.incremental_window_start(1) }}
-    {%- else %}
-    select
-        account_id,
-        0 as responses_in_window,
-        0 as promoters_in_window,
-        0 as detractors_in_window,
-        date_day as last_nps_response_on,
-        1.0 as latest_csm_sentiment,
-        date_day as last_csm_sentiment_on
-    from account_days
-    where 1 = 0
-    {%- endif %}
 
 ),
 
@@ -145,6 +117,97 @@ daily_csm_sentiment as (
     group by
         account_id,
         activity_date
+
+),
+
+{#-
+    Each account's window counts and latest values on the day before the
+    days recomputed (none on a full build, where the running values start on
+    the account's first day), computed from the responses and touchpoints,
+    not read from the model's own rows: a response loaded after its day left
+    the lookback enters the window of the days a run recomputes, as on a
+    full refresh, and never leaves a window it did not enter. Only days from
+    the account's first spine day on count.
+-#}
+carry_accounts as (
+
+    select distinct
+        account_id,
+        first_spine_day
+    from account_days
+
+),
+
+carried as (
+
+    {%- if is_incremental() %}
+    {%- set carry_day = customer_health.incremental_window_start(1) %}
+    select
+        carry_accounts.account_id,
+        cast(sum(
+            case when daily_responses.date_day > {{ dbt.dateadd('day', -windows.nps_days, carry_day) }}
+                then daily_responses.responses else 0 end
+        ) as {{ dbt.type_bigint() }}) as responses_in_window,
+        cast(sum(
+            case when daily_responses.date_day > {{ dbt.dateadd('day', -windows.nps_days, carry_day) }}
+                then daily_responses.promoters else 0 end
+        ) as {{ dbt.type_bigint() }}) as promoters_in_window,
+        cast(sum(
+            case when daily_responses.date_day > {{ dbt.dateadd('day', -windows.nps_days, carry_day) }}
+                then daily_responses.detractors else 0 end
+        ) as {{ dbt.type_bigint() }}) as detractors_in_window,
+        max(daily_responses.date_day) as last_nps_response_on
+    from carry_accounts
+    inner join daily_responses
+        on carry_accounts.account_id = daily_responses.account_id
+        and daily_responses.date_day >= carry_accounts.first_spine_day
+        and daily_responses.date_day <= {{ carry_day }}
+    group by carry_accounts.account_id
+    {%- else %}
+    select
+        account_id,
+        0 as responses_in_window,
+        0 as promoters_in_window,
+        0 as detractors_in_window,
+        first_spine_day as last_nps_response_on
+    from carry_accounts
+    where 1 = 0
+    {%- endif %}
+
+),
+
+last_csm_sentiment_days as (
+
+    {%- if is_incremental() %}
+    select
+        carry_accounts.account_id,
+        max(daily_csm_sentiment.date_day) as last_csm_sentiment_on
+    from carry_accounts
+    inner join daily_csm_sentiment
+        on carry_accounts.account_id = daily_csm_sentiment.account_id
+        and daily_csm_sentiment.date_day >= carry_accounts.first_spine_day
+        and daily_csm_sentiment.date_day <= {{ customer_health.incremental_window_start(1) }}
+    group by carry_accounts.account_id
+    {%- else %}
+    select
+        account_id,
+        first_spine_day as last_csm_sentiment_on
+    from carry_accounts
+    where 1 = 0
+    {%- endif %}
+
+),
+
+carried_csm_sentiment as (
+
+    select
+        last_csm_sentiment_days.account_id,
+        daily_csm_sentiment.csm_sentiment_value as latest_csm_sentiment,
+        last_csm_sentiment_days.last_csm_sentiment_on
+    from last_csm_sentiment_days
+    inner join daily_csm_sentiment
+        on last_csm_sentiment_days.account_id = daily_csm_sentiment.account_id
+        and last_csm_sentiment_days.last_csm_sentiment_on = daily_csm_sentiment.date_day
 
 ),
 
@@ -243,12 +306,15 @@ windowed as (
             max(running.csm_sentiment_value) over (
                 partition by running.account_id, running.csm_sentiment_sequence
             ),
-            carried.latest_csm_sentiment
+            carried_csm_sentiment.latest_csm_sentiment
         ) as latest_csm_sentiment,
-        coalesce(running.last_csm_sentiment_so_far, carried.last_csm_sentiment_on) as last_csm_sentiment_on
+        coalesce(running.last_csm_sentiment_so_far, carried_csm_sentiment.last_csm_sentiment_on)
+            as last_csm_sentiment_on
     from running
     left join carried
         on running.account_id = carried.account_id
+    left join carried_csm_sentiment
+        on running.account_id = carried_csm_sentiment.account_id
 
 ),
 
