@@ -1,8 +1,8 @@
 """Records that arrive after their day has left the lookback still count on the days a daily run recomputes.
 
-The long windows (failed charges, NPS responses, executive meetings and
-QBRs) are running sums: a record enters its window on its day and leaves it
-a window later. A daily run recomputes only the lookback days, so the window
+The windows (tickets, escalations and CSAT ratings, failed charges, NPS
+responses, executive meetings and QBRs) are running sums: a record enters
+its window on its day and leaves it a window later. A daily run recomputes only the lookback days, so the window
 on the day before them must count every record in it, including one loaded
 since the last run but dated weeks ago (a meeting logged late, a charge or a
 survey response synced late). Counted from the model's own rows instead, such
@@ -26,6 +26,7 @@ LATE_DAY = FIRST_END - timedelta(days=20)   # before the 7-day lookback of the d
 FIRST_RECOMPUTED_DAY = FIRST_END - timedelta(days=7)
 
 COMPARED = (
+    "main_intermediate.int_support_windowed",
     "main_intermediate.int_commercial_windowed",
     "main_intermediate.int_sentiment_windowed",
     "main_intermediate.int_relationship_windowed",
@@ -59,6 +60,20 @@ LATE_RECORDS = {
             where csm_sentiment_c = 'Negative' and activity_date >= ? and not coalesce(is_deleted, false)
         )
     """,
+    "raw_zendesk.ticket": """
+        insert into raw_zendesk.ticket
+        select * replace (
+            (select max(id) from raw_zendesk.ticket) + 1 as id,
+            cast(? as timestamp) + interval 9 hour as created_at,
+            cast(? as timestamp) + interval 10 hour as updated_at,
+            (select max(_fivetran_synced) from raw_zendesk.ticket) + interval 1 minute as _fivetran_synced
+        )
+        from raw_zendesk.ticket
+        where id = (
+            select min(id) from raw_zendesk.ticket
+            where created_at >= ? and organization_id is not null and not coalesce(_fivetran_deleted, false)
+        )
+    """,
     "raw_stripe.charge": """
         insert into raw_stripe.charge
         select * replace (
@@ -87,7 +102,7 @@ def add_late_records(project: DbtProject) -> None:
     recent = LATE_DAY + timedelta(days=1)
     for table, sql in LATE_RECORDS.items():
         before = project.scalar(f"select count(*) from {table}")
-        twice = table == "raw_survey.nps_responses"
+        twice = table in ("raw_survey.nps_responses", "raw_zendesk.ticket")
         params = [LATE_DAY, LATE_DAY, recent] if twice else [LATE_DAY, recent]
         project.execute(sql, params)
         assert project.scalar(f"select count(*) from {table}") == before + 1, table

@@ -160,7 +160,7 @@ daily_failed_charge_changes as (
     select
         account_days.account_id,
         account_days.date_day,
-        sum(failed_charge_changes.failed_charges) as failed_charges_change
+        cast(sum(failed_charge_changes.failed_charges) as {{ dbt.type_bigint() }}) as failed_charges_change
     from account_days
     inner join failed_charge_changes
         on account_days.account_id = failed_charge_changes.account_id

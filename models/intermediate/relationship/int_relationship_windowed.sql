@@ -218,8 +218,8 @@ daily_window_changes as (
     select
         account_days.account_id,
         account_days.date_day,
-        sum(window_changes.executive_meetings) as executive_meetings_change,
-        sum(window_changes.qbrs) as qbrs_change
+        cast(sum(window_changes.executive_meetings) as {{ dbt.type_bigint() }}) as executive_meetings_change,
+        cast(sum(window_changes.qbrs) as {{ dbt.type_bigint() }}) as qbrs_change
     from account_days
     inner join window_changes
         on account_days.account_id = window_changes.account_id

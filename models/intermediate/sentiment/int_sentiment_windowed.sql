@@ -216,9 +216,9 @@ daily_window_changes as (
     select
         account_days.account_id,
         account_days.date_day,
-        sum(window_changes.responses) as responses_change,
-        sum(window_changes.promoters) as promoters_change,
-        sum(window_changes.detractors) as detractors_change
+        cast(sum(window_changes.responses) as {{ dbt.type_bigint() }}) as responses_change,
+        cast(sum(window_changes.promoters) as {{ dbt.type_bigint() }}) as promoters_change,
+        cast(sum(window_changes.detractors) as {{ dbt.type_bigint() }}) as detractors_change
     from account_days
     inner join window_changes
         on account_days.account_id = window_changes.account_id

@@ -10,11 +10,17 @@
 -#}
 
 {%- set windows = customer_health.health_config().windows %}
-{%- set context_days = [2 * windows.activity_days, windows.quality_days] | max %}
 
 {#-
-    Incremental: a daily run recomputes the lookback days and reads the
-    context_days before them that the windows cover.
+    The windows are running sums of changes, like the sentiment and
+    relationship models: a day's tickets enter the activity window on that
+    day, leave it (and enter the window before) activity_days later and
+    leave that one another activity_days later; escalations and ratings
+    enter on their day and leave a window later. A daily run reads only the
+    days it recomputes and starts from each window on the day before,
+    counted from the tickets and ratings themselves (so a ticket loaded late
+    counts as it would on a full refresh). Only records from the account's
+    first spine day on count, as on a window over the spine.
 -#}
 {{ config(
     materialized='incremental',
@@ -28,9 +34,10 @@ with account_days as (
     select
         account_id,
         date_day,
-        spine_day_number
+        spine_day_number,
+        cast({{ dbt.dateadd('day', '1 - spine_day_number', 'date_day') }} as date) as first_spine_day
     from {{ ref('int_account_days') }}
-    where date_day >= {{ customer_health.incremental_window_start(context_days) }}
+    where {{ customer_health.incremental_days('date_day') }}
 
 ),
 
@@ -133,70 +140,281 @@ daily_ratings as (
 
 ),
 
+{#- every kind of record per account and day: tickets opened, escalations, CSAT ratings -#}
+daily_records as (
+
+    select
+        account_id,
+        date_day,
+        tickets_opened,
+        0 as escalated_tickets,
+        0 as good_ratings,
+        0 as bad_ratings
+    from daily_tickets
+
+    union all
+
+    select
+        account_id,
+        date_day,
+        0 as tickets_opened,
+        escalated_tickets,
+        0 as good_ratings,
+        0 as bad_ratings
+    from daily_escalations
+
+    union all
+
+    select
+        account_id,
+        date_day,
+        0 as tickets_opened,
+        0 as escalated_tickets,
+        good_ratings,
+        bad_ratings
+    from daily_ratings
+
+),
+
+{#-
+    The days each record enters and leaves a window: tickets and escalations
+    enter the activity window on their day and leave it activity_days later,
+    when tickets enter the window before it, which they leave another
+    activity_days later; ratings leave the quality window quality_days later.
+-#}
+window_changes as (
+
+    select
+        account_id,
+        date_day as record_day,
+        date_day as changes_on,
+        tickets_opened as tickets_change,
+        0 as prior_tickets_change,
+        escalated_tickets as escalated_change,
+        good_ratings as good_ratings_change,
+        bad_ratings as bad_ratings_change
+    from daily_records
+
+    union all
+
+    select
+        account_id,
+        date_day as record_day,
+        cast({{ dbt.dateadd('day', windows.activity_days, 'date_day') }} as date) as changes_on,
+        -tickets_opened as tickets_change,
+        tickets_opened as prior_tickets_change,
+        -escalated_tickets as escalated_change,
+        0 as good_ratings_change,
+        0 as bad_ratings_change
+    from daily_records
+
+    union all
+
+    select
+        account_id,
+        date_day as record_day,
+        cast({{ dbt.dateadd('day', 2 * windows.activity_days, 'date_day') }} as date) as changes_on,
+        0 as tickets_change,
+        -tickets_opened as prior_tickets_change,
+        0 as escalated_change,
+        0 as good_ratings_change,
+        0 as bad_ratings_change
+    from daily_records
+
+    union all
+
+    select
+        account_id,
+        date_day as record_day,
+        cast({{ dbt.dateadd('day', windows.quality_days, 'date_day') }} as date) as changes_on,
+        0 as tickets_change,
+        0 as prior_tickets_change,
+        0 as escalated_change,
+        -good_ratings as good_ratings_change,
+        -bad_ratings as bad_ratings_change
+    from daily_records
+
+),
+
+daily_window_changes as (
+
+    select
+        account_days.account_id,
+        account_days.date_day,
+        cast(sum(window_changes.tickets_change) as {{ dbt.type_bigint() }}) as tickets_change,
+        cast(sum(window_changes.prior_tickets_change) as {{ dbt.type_bigint() }}) as prior_tickets_change,
+        cast(sum(window_changes.escalated_change) as {{ dbt.type_bigint() }}) as escalated_change,
+        cast(sum(window_changes.good_ratings_change) as {{ dbt.type_bigint() }}) as good_ratings_change,
+        cast(sum(window_changes.bad_ratings_change) as {{ dbt.type_bigint() }}) as bad_ratings_change
+    from account_days
+    inner join window_changes
+        on account_days.account_id = window_changes.account_id
+        and account_days.date_day = window_changes.changes_on
+        and account_days.first_spine_day <= window_changes.record_day
+    group by
+        account_days.account_id,
+        account_days.date_day
+
+),
+
+{#-
+    Each account's windows on the day before the days recomputed (none on a
+    full build, where the running sums start on the account's first day),
+    counted from the records, not read from the model's own row: a ticket
+    loaded after its day left the lookback enters the windows of the days a
+    run recomputes, as on a full refresh, and never leaves a window it did
+    not enter.
+-#}
+carry_accounts as (
+
+    select distinct
+        account_id,
+        first_spine_day
+    from account_days
+
+),
+
+carried as (
+
+    {%- if is_incremental() %}
+    {%- set carry_day = customer_health.incremental_window_start(1) %}
+    {%- set activity_start = dbt.dateadd('day', -windows.activity_days, carry_day) %}
+    select
+        carry_accounts.account_id,
+        cast(sum(
+            case when daily_records.date_day > {{ activity_start }} then daily_records.tickets_opened else 0 end
+        ) as {{ dbt.type_bigint() }}) as tickets_in_window,
+        cast(sum(
+            case
+                when daily_records.date_day > {{ dbt.dateadd('day', -2 * windows.activity_days, carry_day) }}
+                    and daily_records.date_day <= {{ activity_start }}
+                    then daily_records.tickets_opened
+                else 0
+            end
+        ) as {{ dbt.type_bigint() }}) as tickets_prior_window,
+        cast(sum(
+            case when daily_records.date_day > {{ activity_start }} then daily_records.escalated_tickets else 0 end
+        ) as {{ dbt.type_bigint() }}) as escalated_tickets_in_window,
+        cast(sum(
+            case
+                when daily_records.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
+                    then daily_records.good_ratings
+                else 0
+            end
+        ) as {{ dbt.type_bigint() }}) as good_ratings_in_quality_window,
+        cast(sum(
+            case
+                when daily_records.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
+                    then daily_records.bad_ratings
+                else 0
+            end
+        ) as {{ dbt.type_bigint() }}) as bad_ratings_in_quality_window
+    from carry_accounts
+    inner join daily_records
+        on carry_accounts.account_id = daily_records.account_id
+        and daily_records.date_day >= carry_accounts.first_spine_day
+        and daily_records.date_day <= {{ carry_day }}
+        and daily_records.date_day > {{ dbt.dateadd('day', -([2 * windows.activity_days, windows.quality_days] | max), carry_day) }}
+    group by carry_accounts.account_id
+    {%- else %}
+    select
+        account_id,
+        0 as tickets_in_window,
+        0 as tickets_prior_window,
+        0 as escalated_tickets_in_window,
+        0 as good_ratings_in_quality_window,
+        0 as bad_ratings_in_quality_window
+    from carry_accounts
+    where 1 = 0
+    {%- endif %}
+
+),
+
 spined as (
 
     select
         account_days.account_id,
         account_days.date_day,
         account_days.spine_day_number,
-        coalesce(daily_tickets.tickets_opened, 0) as tickets_opened,
-        coalesce(daily_escalations.escalated_tickets, 0) as escalated_tickets,
-        coalesce(daily_ratings.good_ratings, 0) as good_ratings,
-        coalesce(daily_ratings.bad_ratings, 0) as bad_ratings,
+        coalesce(daily_window_changes.tickets_change, 0) as tickets_change,
+        coalesce(daily_window_changes.prior_tickets_change, 0) as prior_tickets_change,
+        coalesce(daily_window_changes.escalated_change, 0) as escalated_change,
+        coalesce(daily_window_changes.good_ratings_change, 0) as good_ratings_change,
+        coalesce(daily_window_changes.bad_ratings_change, 0) as bad_ratings_change,
         accounts_with_support.account_id is not null as has_support_organization
     from account_days
-    left join daily_tickets
-        on account_days.account_id = daily_tickets.account_id
-        and account_days.date_day = daily_tickets.date_day
-    left join daily_escalations
-        on account_days.account_id = daily_escalations.account_id
-        and account_days.date_day = daily_escalations.date_day
-    left join daily_ratings
-        on account_days.account_id = daily_ratings.account_id
-        and account_days.date_day = daily_ratings.date_day
+    left join daily_window_changes
+        on account_days.account_id = daily_window_changes.account_id
+        and account_days.date_day = daily_window_changes.date_day
     left join accounts_with_support
         on account_days.account_id = accounts_with_support.account_id
+
+),
+
+running as (
+
+    select
+        account_id,
+        date_day,
+        spine_day_number,
+        has_support_organization,
+        sum(tickets_change) over (
+            partition by account_id order by date_day
+            rows between unbounded preceding and current row
+        ) as tickets_change_so_far,
+        sum(prior_tickets_change) over (
+            partition by account_id order by date_day
+            rows between unbounded preceding and current row
+        ) as prior_tickets_change_so_far,
+        sum(escalated_change) over (
+            partition by account_id order by date_day
+            rows between unbounded preceding and current row
+        ) as escalated_change_so_far,
+        sum(good_ratings_change) over (
+            partition by account_id order by date_day
+            rows between unbounded preceding and current row
+        ) as good_ratings_change_so_far,
+        sum(bad_ratings_change) over (
+            partition by account_id order by date_day
+            rows between unbounded preceding and current row
+        ) as bad_ratings_change_so_far
+    from spined
 
 ),
 
 windowed as (
 
     select
-        account_id,
-        date_day,
-        has_support_organization,
-        spine_day_number >= {{ 2 * windows.activity_days }} as has_full_trend_history,
+        running.account_id,
+        running.date_day,
+        running.has_support_organization,
+        running.spine_day_number >= {{ 2 * windows.activity_days }} as has_full_trend_history,
         cast(
-            sum(tickets_opened) over (
-                partition by account_id order by date_day
-                rows between {{ windows.activity_days - 1 }} preceding and current row
-            ) as {{ dbt.type_bigint() }}
+            coalesce(carried.tickets_in_window, 0) + running.tickets_change_so_far as {{ dbt.type_bigint() }}
         ) as tickets_in_window,
+        {#- the window before is empty (null) until the account has a whole activity window behind it #}
+        case
+            when running.spine_day_number > {{ windows.activity_days }}
+                then cast(
+                        coalesce(carried.tickets_prior_window, 0) + running.prior_tickets_change_so_far
+                        as {{ dbt.type_bigint() }}
+                    )
+        end as tickets_prior_window,
         cast(
-            sum(tickets_opened) over (
-                partition by account_id order by date_day
-                rows between {{ 2 * windows.activity_days - 1 }} preceding and {{ windows.activity_days }} preceding
-            ) as {{ dbt.type_bigint() }}
-        ) as tickets_prior_window,
-        cast(
-            sum(escalated_tickets) over (
-                partition by account_id order by date_day
-                rows between {{ windows.activity_days - 1 }} preceding and current row
-            ) as {{ dbt.type_bigint() }}
+            coalesce(carried.escalated_tickets_in_window, 0) + running.escalated_change_so_far
+            as {{ dbt.type_bigint() }}
         ) as escalated_tickets_in_window,
         cast(
-            sum(good_ratings) over (
-                partition by account_id order by date_day
-                rows between {{ windows.quality_days - 1 }} preceding and current row
-            ) as {{ dbt.type_bigint() }}
+            coalesce(carried.good_ratings_in_quality_window, 0) + running.good_ratings_change_so_far
+            as {{ dbt.type_bigint() }}
         ) as good_ratings_in_quality_window,
         cast(
-            sum(bad_ratings) over (
-                partition by account_id order by date_day
-                rows between {{ windows.quality_days - 1 }} preceding and current row
-            ) as {{ dbt.type_bigint() }}
+            coalesce(carried.bad_ratings_in_quality_window, 0) + running.bad_ratings_change_so_far
+            as {{ dbt.type_bigint() }}
         ) as bad_ratings_in_quality_window
-    from spined
+    from running
+    left join carried
+        on running.account_id = carried.account_id
 
 )
 
@@ -205,4 +423,3 @@ select
     '{{ customer_health.health_config_version() }}' as config_version,
     {{ customer_health.built_at() }} as built_at
 from windowed
-where {{ customer_health.incremental_days('windowed.date_day') }}
