@@ -115,7 +115,8 @@ carried_failed_charges as (
     {%- set carry_day = customer_health.incremental_window_start(1) %}
     select
         carry_accounts.account_id,
-        cast(sum(daily_failed_charges.failed_charges) as {{ dbt.type_bigint() }}) as failed_charges_in_quality_window
+        {{ customer_health.sum_in_window('daily_failed_charges.failed_charges', 'daily_failed_charges.date_day', carry_day, windows.quality_days) }}
+            as failed_charges_in_quality_window
     from carry_accounts
     inner join daily_failed_charges
         on carry_accounts.account_id = daily_failed_charges.account_id

@@ -126,20 +126,9 @@ carried as (
     {%- set carry_day = customer_health.incremental_window_start(1) %}
     select
         carry_accounts.account_id,
-        cast(sum(
-            case
-                when daily_meetings.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
-                    then daily_meetings.executive_meetings
-                else 0
-            end
-        ) as {{ dbt.type_bigint() }}) as executive_meetings_in_quality_window,
-        cast(sum(
-            case
-                when daily_meetings.date_day > {{ dbt.dateadd('day', -windows.qbr_days, carry_day) }}
-                    then daily_meetings.qbrs
-                else 0
-            end
-        ) as {{ dbt.type_bigint() }}) as qbrs_in_qbr_window
+        {{ customer_health.sum_in_window('daily_meetings.executive_meetings', 'daily_meetings.date_day', carry_day, windows.quality_days) }}
+            as executive_meetings_in_quality_window,
+        {{ customer_health.sum_in_window('daily_meetings.qbrs', 'daily_meetings.date_day', carry_day, windows.qbr_days) }} as qbrs_in_qbr_window
     from carry_accounts
     inner join daily_meetings
         on carry_accounts.account_id = daily_meetings.account_id

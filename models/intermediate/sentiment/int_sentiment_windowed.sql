@@ -144,18 +144,12 @@ carried as (
     {%- set carry_day = customer_health.incremental_window_start(1) %}
     select
         carry_accounts.account_id,
-        cast(sum(
-            case when daily_responses.date_day > {{ dbt.dateadd('day', -windows.nps_days, carry_day) }}
-                then daily_responses.responses else 0 end
-        ) as {{ dbt.type_bigint() }}) as responses_in_window,
-        cast(sum(
-            case when daily_responses.date_day > {{ dbt.dateadd('day', -windows.nps_days, carry_day) }}
-                then daily_responses.promoters else 0 end
-        ) as {{ dbt.type_bigint() }}) as promoters_in_window,
-        cast(sum(
-            case when daily_responses.date_day > {{ dbt.dateadd('day', -windows.nps_days, carry_day) }}
-                then daily_responses.detractors else 0 end
-        ) as {{ dbt.type_bigint() }}) as detractors_in_window,
+        {{ customer_health.sum_in_window('daily_responses.responses', 'daily_responses.date_day', carry_day, windows.nps_days) }}
+            as responses_in_window,
+        {{ customer_health.sum_in_window('daily_responses.promoters', 'daily_responses.date_day', carry_day, windows.nps_days) }}
+            as promoters_in_window,
+        {{ customer_health.sum_in_window('daily_responses.detractors', 'daily_responses.date_day', carry_day, windows.nps_days) }}
+            as detractors_in_window,
         max(daily_responses.date_day) as last_nps_response_on
     from carry_accounts
     inner join daily_responses

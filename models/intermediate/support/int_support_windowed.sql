@@ -278,37 +278,20 @@ carried as (
 
     {%- if is_incremental() %}
     {%- set carry_day = customer_health.incremental_window_start(1) %}
-    {%- set activity_start = dbt.dateadd('day', -windows.activity_days, carry_day) %}
     select
         carry_accounts.account_id,
-        cast(sum(
-            case when daily_records.date_day > {{ activity_start }} then daily_records.tickets_opened else 0 end
-        ) as {{ dbt.type_bigint() }}) as tickets_in_window,
-        cast(sum(
-            case
-                when daily_records.date_day > {{ dbt.dateadd('day', -2 * windows.activity_days, carry_day) }}
-                    and daily_records.date_day <= {{ activity_start }}
-                    then daily_records.tickets_opened
-                else 0
-            end
-        ) as {{ dbt.type_bigint() }}) as tickets_prior_window,
-        cast(sum(
-            case when daily_records.date_day > {{ activity_start }} then daily_records.escalated_tickets else 0 end
-        ) as {{ dbt.type_bigint() }}) as escalated_tickets_in_window,
-        cast(sum(
-            case
-                when daily_records.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
-                    then daily_records.good_ratings
-                else 0
-            end
-        ) as {{ dbt.type_bigint() }}) as good_ratings_in_quality_window,
-        cast(sum(
-            case
-                when daily_records.date_day > {{ dbt.dateadd('day', -windows.quality_days, carry_day) }}
-                    then daily_records.bad_ratings
-                else 0
-            end
-        ) as {{ dbt.type_bigint() }}) as bad_ratings_in_quality_window
+        {{ customer_health.sum_in_window('daily_records.tickets_opened', 'daily_records.date_day', carry_day, windows.activity_days) }}
+            as tickets_in_window,
+        {{ customer_health.sum_in_window(
+            'daily_records.tickets_opened', 'daily_records.date_day', carry_day, windows.activity_days,
+            lag_days=windows.activity_days
+        ) }} as tickets_prior_window,
+        {{ customer_health.sum_in_window('daily_records.escalated_tickets', 'daily_records.date_day', carry_day, windows.activity_days) }}
+            as escalated_tickets_in_window,
+        {{ customer_health.sum_in_window('daily_records.good_ratings', 'daily_records.date_day', carry_day, windows.quality_days) }}
+            as good_ratings_in_quality_window,
+        {{ customer_health.sum_in_window('daily_records.bad_ratings', 'daily_records.date_day', carry_day, windows.quality_days) }}
+            as bad_ratings_in_quality_window
     from carry_accounts
     inner join daily_records
         on carry_accounts.account_id = daily_records.account_id
