@@ -27,6 +27,8 @@ END = date(2026, 6, 30)
 
 # (relation, order by): every incremental model and the marts the daily run feeds
 COMPARED = [
+    ("main_staging.base_zendesk__ticket_field_history",
+     "ticket_id, field_name, changed_at, fivetran_synced_at, field_value"),
     ("main_staging.base_segment__tracks", "message_id, loaded_at, load_rank"),
     ("main_staging.base_segment__identifies", "message_id, loaded_at, load_rank, received_at, user_id, anonymous_id"),
     ("main_staging.base_segment__groups", "message_id, loaded_at, load_rank, received_at, user_id, workspace_id"),

@@ -9,6 +9,12 @@ survey response synced late). Counted from the model's own rows instead, such
 a record would never enter and would still leave a window later, leaving the
 count one short for good. Days before the lookback are not re-scored, by
 design (DECISIONS.md), so this compares the days the run recomputed.
+
+Zendesk ticket field history changes under rows already built too: a
+change re-synced in place, a duplicate load, a ticket that arrives after
+its history (an orphan until then), a ticket deleted, a change without a
+ticket id. The daily run rebuilds those tickets' history from the raw
+table, so its base table equals a full refresh's, row for row.
 """
 from __future__ import annotations
 
@@ -108,6 +114,117 @@ def add_late_records(project: DbtProject) -> None:
         assert project.scalar(f"select count(*) from {table}") == before + 1, table
 
 
+FIELD_HISTORY = "raw_zendesk.ticket_field_history"
+BASE_FIELD_HISTORY = "main_staging.base_zendesk__ticket_field_history"
+LATEST_SYNC = f"(select max(_fivetran_synced) from {FIELD_HISTORY}) + interval 1 minute"
+# accepted tickets with at least three history rows, all loaded before the first build
+OLD_TICKETS = f"""
+    select history.ticket_id
+    from {FIELD_HISTORY} as history
+    inner join raw_zendesk.ticket on history.ticket_id = ticket.id
+    where not coalesce(ticket._fivetran_deleted, false)
+    group by history.ticket_id
+    having count(*) >= 3 and max(history._fivetran_synced) < cast(? as timestamp)
+        and max(ticket._fivetran_synced) < cast(? as timestamp)
+    order by history.ticket_id
+"""
+
+
+def load_history_before_its_ticket(project: DbtProject) -> int:
+    """Before the first build: a copy of one ticket's history under a ticket id Zendesk has not delivered yet."""
+    ticket_id = project.scalar("select max(id) + 1000 from raw_zendesk.ticket")
+    project.execute(
+        f"""
+        insert into {FIELD_HISTORY}
+        select * replace (cast(? as bigint) as ticket_id)
+        from {FIELD_HISTORY}
+        where ticket_id = ({OLD_TICKETS} limit 1)
+        """,
+        [ticket_id, FIRST_END, FIRST_END],
+    )
+    assert project.scalar(f"select count(*) from {FIELD_HISTORY} where ticket_id = ?", [ticket_id]) >= 3
+    return ticket_id
+
+
+def change_field_history(project: DbtProject, arrived: int) -> dict[str, int]:
+    """What a Zendesk sync can do to history the model already holds, one ticket each (returns the ticket ids)."""
+    resynced, duplicated, deleted = (row[0] for row in project.query(OLD_TICKETS, [FIRST_END, FIRST_END])[1:4])
+    # Fivetran re-syncs one change of a ticket in place: same key, new value, new sync time
+    project.execute(
+        f"""
+        update {FIELD_HISTORY}
+        set value = 'resynced', _fivetran_synced = {LATEST_SYNC}
+        where rowid = (select min(rowid) from {FIELD_HISTORY} where ticket_id = ?)
+        """,
+        [resynced],
+    )
+    # a second copy of one change of another ticket, loaded later
+    project.execute(
+        f"""
+        insert into {FIELD_HISTORY}
+        select * replace ({LATEST_SYNC} as _fivetran_synced)
+        from {FIELD_HISTORY}
+        where rowid = (select min(rowid) from {FIELD_HISTORY} where ticket_id = ?)
+        """,
+        [duplicated],
+    )
+    # a ticket the first build held history for is deleted in Zendesk
+    project.execute(
+        "update raw_zendesk.ticket set _fivetran_deleted = true, "
+        "_fivetran_synced = (select max(_fivetran_synced) from raw_zendesk.ticket) + interval 1 minute "
+        "where id = ?",
+        [deleted],
+    )
+    # the ticket of the history loaded before the first build arrives
+    project.execute(
+        """
+        insert into raw_zendesk.ticket
+        select * replace (
+            cast(? as bigint) as id,
+            (select max(_fivetran_synced) from raw_zendesk.ticket) + interval 1 minute as _fivetran_synced
+        )
+        from raw_zendesk.ticket
+        where id = ?
+        """,
+        [arrived, resynced],
+    )
+    # a change without a ticket id
+    project.execute(
+        f"""
+        insert into {FIELD_HISTORY}
+        select * replace (null as ticket_id, {LATEST_SYNC} as _fivetran_synced)
+        from {FIELD_HISTORY}
+        where rowid = (select min(rowid) from {FIELD_HISTORY} where ticket_id = ?)
+        """,
+        [duplicated],
+    )
+    return {"resynced": resynced, "duplicated": duplicated, "deleted": deleted, "arrived": arrived}
+
+
+def field_history_rows(project: DbtProject, tickets: dict[str, int]) -> dict[str, list[tuple]]:
+    """Each changed ticket's base rows, (field_value, load_rank, reject_reason); the rows without a ticket; counts."""
+    rows = {
+        change: project.query(
+            f"select field_value, load_rank, reject_reason from {BASE_FIELD_HISTORY} "
+            "where ticket_id = ? order by changed_at, field_name, load_rank",
+            [str(ticket_id)],
+        )
+        for change, ticket_id in tickets.items()
+    }
+    rows["without_ticket"] = project.query(
+        f"select reject_reason, count(*) from {BASE_FIELD_HISTORY} where ticket_id is null group by reject_reason"
+    )
+    rows["counts"] = [(
+        project.scalar(f"select count(*) from {FIELD_HISTORY}"),
+        project.scalar(f"select count(*) from {BASE_FIELD_HISTORY}"),
+    )]
+    rows["all"] = project.query(
+        f"select * exclude (built_at) from {BASE_FIELD_HISTORY} "
+        "order by ticket_id, field_name, changed_at, fivetran_synced_at, field_value"
+    )
+    return rows
+
+
 def recomputed_days(project: DbtProject) -> dict[str, list[tuple]]:
     return {
         relation: project.query(
@@ -124,18 +241,43 @@ def late_world(tmp_path_factory):
     project = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
     common = ["--accounts", str(ACCOUNTS), "--start-date", str(START)]
     generate_world(project.db_path, *common, "--end-date", str(FIRST_END))
+    arrived = load_history_before_its_ticket(project)
     project.run("seed")
     project.run("run")
     generate_world(project.db_path, *common, "--end-date", str(END), "--append-after", str(FIRST_END))
     add_late_records(project)
+    tickets = change_field_history(project, arrived)
     project.run("run")
     incremental = recomputed_days(project)
+    history_after_daily = field_history_rows(project, tickets)
     project.run("run", "--full-refresh")
-    return incremental, recomputed_days(project)
+    return incremental, recomputed_days(project), history_after_daily, field_history_rows(project, tickets)
 
 
 @pytest.mark.parametrize("relation", COMPARED)
 def test_a_late_record_counts_on_the_recomputed_days(late_world, relation):
-    incremental, full_refresh = late_world
+    incremental, full_refresh = late_world[:2]
     assert len(full_refresh[relation]) > ACCOUNTS
     assert incremental[relation] == full_refresh[relation]
+
+
+def test_the_daily_run_rebuilds_the_ticket_history_that_changed(late_world):
+    """After the daily run: each change to history already built shows, and every raw row is held once."""
+    rows = late_world[2]
+    resynced = rows["resynced"]
+    assert [row for row in resynced if row[0] == "resynced"] == [("resynced", 1, None)]
+    assert {reason for _, _, reason in resynced} == {None}
+    duplicated = rows["duplicated"]
+    assert [(rank, reason) for _, rank, reason in duplicated if rank > 1] == [(2, "duplicate_load")]
+    assert len(duplicated) >= 4
+    assert rows["deleted"] and {reason for _, _, reason in rows["deleted"]} == {"orphan_ticket"}
+    assert len(rows["arrived"]) >= 3 and {reason for _, _, reason in rows["arrived"]} == {None}
+    assert rows["without_ticket"] == [("missing_key", 1)]
+    raw_count, base_count = rows["counts"][0]
+    assert raw_count == base_count
+
+
+def test_the_daily_ticket_history_equals_a_full_refresh(late_world):
+    after_daily, after_full_refresh = late_world[2], late_world[3]
+    assert len(after_full_refresh["all"]) > 1000
+    assert after_daily["all"] == after_full_refresh["all"]

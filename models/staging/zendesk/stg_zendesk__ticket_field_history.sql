@@ -12,7 +12,8 @@ accepted_field_history as (
         field_name,
         field_value,
         changed_at,
-        fivetran_synced_at
+        fivetran_synced_at,
+        built_at
     from base_field_history
     where reject_reason is null
 

@@ -1,39 +1,112 @@
+{#-
+    Every raw Zendesk ticket field change with its reject reason.
+
+    Incremental by ticket: each run rebuilds the rows of the tickets whose
+    history can have changed since the last run, from the raw table, and
+    keeps the rest. A ticket's rows are rebuilt when
+      - a row of its history was loaded after the latest load the model
+        holds (_fivetran_synced): a new change, a duplicate load, or a row
+        Fivetran re-synced in place (its raw row is read again, so the old
+        copy is replaced, not kept next to it);
+      - its orphan check no longer holds: a ticket that was missing has
+        arrived, or an accepted ticket was deleted or rejected since.
+    The reject reasons depend only on the ticket's own rows (duplicate
+    loads share the ticket) and on the ticket, so the rows kept are the
+    rows a full build would write. Rows without a ticket id are missing_key
+    rejects whatever else they hold, and are added once, when loaded.
+    The table is rewritten whole only on --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='ticket_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('zendesk', 'ticket_field_history')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set ticket_id = customer_health.clean_id(customer_health.source_column(raw_columns, 'ticket_id', 'string')) -%}
+{%- set synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
-with source_rows as (
+with tickets as (
 
-    select * from {{ source('zendesk', 'ticket_field_history') }}
+    select ticket_id from {{ ref('stg_zendesk__tickets') }}
 
 ),
 
-tickets as (
+{% if watermark is not none -%}
+{#- the raw rows loaded since about the latest load the model holds (a coarse filter on the raw column) #}
+recent_loads as (
 
-    select ticket_id from {{ ref('stg_zendesk__tickets') }}
+    select
+        {{ ticket_id }} as ticket_id,
+        {{ synced_at }} as fivetran_synced_at
+    from {{ source('zendesk', 'ticket_field_history') }}
+    {{ customer_health.raw_load_filter(source('zendesk', 'ticket_field_history'), '_fivetran_synced', watermark) }}
+
+),
+
+{#- the tickets whose stored rows the orphan check now decides otherwise #}
+orphan_check_changed as (
+
+    select distinct stored.ticket_id
+    from {{ this }} as stored
+    left join tickets
+        on stored.ticket_id = tickets.ticket_id
+    where (stored.reject_reason is null and tickets.ticket_id is null)
+        or (stored.reject_reason = 'orphan_ticket' and tickets.ticket_id is not null)
+
+),
+
+rebuilt_tickets as (
+
+    select ticket_id from recent_loads
+    where fivetran_synced_at > {{ watermark }}
+    union
+    select ticket_id from orphan_check_changed
+
+),
+
+{% endif -%}
+source_rows as (
+
+    select * from {{ source('zendesk', 'ticket_field_history') }}
 
 ),
 
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'ticket_id', 'string')) }} as ticket_id,
+        {{ ticket_id }} as ticket_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'user_id', 'string')) }} as changed_by_user_id,
         lower(trim({{ customer_health.source_column(raw_columns, 'field_name', 'string') }})) as field_name,
         {{ customer_health.source_column(raw_columns, 'value', 'string') }} as field_value,
         {{ customer_health.source_column(raw_columns, 'updated', 'timestamp') }} as changed_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.ticket_id in (select rebuilt_tickets.ticket_id from rebuilt_tickets)
+        or (typed.ticket_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.ticket_id, typed.field_name, typed.changed_at
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.ticket_id, rebuilt.field_name, rebuilt.changed_at
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -54,4 +127,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked
