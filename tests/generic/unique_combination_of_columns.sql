@@ -37,10 +37,17 @@ with checked_rows as (
     select {{ combination_of_columns | join(', ') }}
     from {{ model }}
     {% if latest_built_at is not none -%}
+    {#-
+        ">=" selects the same rows as "=" (no row is later than the latest
+        run), but DuckDB estimates an equality on built_at at half the table
+        and then builds its hash table on every stored key instead of on
+        the latest run's: 10-18 s against 3-4 s for the 47.5 M Segment
+        tracks of a 20,000-account world.
+    #}
     where {{ scope_column }} in (
         select {{ scope_column }}
         from {{ model }}
-        where built_at = cast('{{ latest_built_at }}' as {{ dbt.type_timestamp() }})
+        where built_at >= cast('{{ latest_built_at }}' as {{ dbt.type_timestamp() }})
     )
     {%- endif %}
 
