@@ -2,7 +2,8 @@
 
 The daily build reads only the loads that arrived since the last run: the
 Segment base models add the new raw rows (re-ranking re-delivered messages),
-the product event counts recompute only the days those loads touched, and the
+the Fivetran base models rebuild the records loaded since (and those whose
+parent changed), the product event counts recompute only the days those loads touched, and the
 account x day models recompute their lookback window. This test loads a world
 up to one day, builds it, appends the next day's deliveries as the loaders
 would (plus a re-delivery of an old message that moves it to another day,
@@ -30,6 +31,11 @@ END = date(2026, 6, 30)
 COMPARED = [
     ("main_staging.base_zendesk__ticket_field_history",
      "ticket_id, field_name, changed_at, fivetran_synced_at, field_value"),
+    *[(f"main_staging.base_{name}", "all") for name in (
+        "salesforce__contacts", "salesforce__events", "salesforce__opportunities", "salesforce__tasks",
+        "stripe__charges", "stripe__invoices", "stripe__invoice_line_items", "stripe__subscriptions",
+        "zendesk__tickets", "zendesk__users",
+    )],
     ("main_staging.base_segment__tracks", "message_id, loaded_at, load_rank"),
     ("main_staging.base_segment__identifies", "message_id, loaded_at, load_rank, received_at, user_id, anonymous_id"),
     ("main_staging.base_segment__groups", "message_id, loaded_at, load_rank, received_at, user_id, workspace_id"),

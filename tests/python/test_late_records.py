@@ -15,6 +15,14 @@ change re-synced in place, a duplicate load, a ticket that arrives after
 its history (an orphan until then), a ticket deleted, a change without a
 ticket id. The daily run rebuilds those tickets' history from the raw
 table, so its base table equals a full refresh's, row for row.
+
+The other incremental base tables (Salesforce contacts, events,
+opportunities and tasks; Stripe charges, invoices, line items and
+subscriptions; Zendesk tickets and users) see their parents change, each
+of an account that churned long ago: an account deleted in Salesforce and
+an organization in Zendesk after the first build, a Stripe customer
+delivered only after it. The daily run rebuilds the records whose orphan
+check flipped, so each base table equals a full refresh's too.
 """
 from __future__ import annotations
 
@@ -225,6 +233,126 @@ def field_history_rows(project: DbtProject, tickets: dict[str, int]) -> dict[str
     return rows
 
 
+# the incremental base tables whose rows depend on a parent's orphan check, with the column naming it
+LOAD_DRIVEN = {
+    "main_staging.base_salesforce__contacts": "account_id",
+    "main_staging.base_salesforce__events": "account_id",
+    "main_staging.base_salesforce__opportunities": "account_id",
+    "main_staging.base_salesforce__tasks": "account_id",
+    "main_staging.base_stripe__charges": "customer_id",
+    "main_staging.base_stripe__invoices": "customer_id",
+    "main_staging.base_stripe__subscriptions": "customer_id",
+    "main_staging.base_stripe__invoice_line_items": "invoice_id",
+    "main_staging.base_zendesk__tickets": "organization_id",
+    "main_staging.base_zendesk__users": "organization_id",
+}
+# Accounts that churned long before the daily run's lookback: their parents change under the base
+# tables while the days the run re-scores stay as they were (a change to days before the lookback is
+# not re-scored, by design). For each kind of parent, the first such account with records in every
+# table that refers to it.
+CHURNED_ACCOUNTS = """
+    select json_extract_string(customer.metadata, '$.salesforce_account_id')
+    from raw_stripe.customer
+    inner join raw_stripe.subscription on customer.id = subscription.customer_id
+    group by customer.metadata
+    having max(coalesce(subscription.ended_at, timestamp '9999-12-31')) < cast(? as timestamp)
+"""
+CHURNED_PARENTS = {
+    "account": f"""
+        select id from raw_salesforce.account
+        where id in ({CHURNED_ACCOUNTS})
+            and id in (select account_id from raw_salesforce.contact)
+            and id in (select account_id from raw_salesforce.event)
+            and id in (select account_id from raw_salesforce.opportunity)
+            and id in (select account_id from raw_salesforce.task)
+        order by id limit 1
+    """,
+    "customer": f"""
+        select id from raw_stripe.customer
+        where json_extract_string(metadata, '$.salesforce_account_id') in ({CHURNED_ACCOUNTS})
+            and id in (select customer_id from raw_stripe.charge)
+            and id in (select customer_id from raw_stripe.subscription)
+            and id in (
+                select invoice.customer_id from raw_stripe.invoice
+                inner join raw_stripe.invoice_line_item on invoice.id = invoice_line_item.invoice_id
+            )
+        order by id limit 1
+    """,
+    "organization": f"""
+        select id from raw_zendesk.organization
+        where external_id in ({CHURNED_ACCOUNTS})
+            and id in (select organization_id from raw_zendesk.ticket)
+            and id in (select organization_id from raw_zendesk.user where role = 'end-user')
+        order by id limit 1
+    """,
+}
+CHURNED_BEFORE = FIRST_END - timedelta(days=200)
+
+
+def withhold_a_customer(project: DbtProject) -> dict[str, str]:
+    """Before the first build: a churned account's Stripe customer is set aside, so its records load first."""
+    parents = {kind: project.scalar(sql, [CHURNED_BEFORE]) for kind, sql in CHURNED_PARENTS.items()}
+    customer_id = parents["customer"]
+    project.execute("create table raw_stripe.customer_withheld as select * from raw_stripe.customer where id = ?",
+                    [customer_id])
+    project.execute("delete from raw_stripe.customer where id = ?", [customer_id])
+    return {**parents, "organization": str(parents["organization"])}
+
+
+def change_parents(project: DbtProject, parents: dict[str, str]) -> None:
+    """After the first build: an account and an organization are deleted, the withheld customer arrives."""
+    project.execute(
+        "update raw_salesforce.account set is_deleted = true, "
+        "_fivetran_synced = (select max(_fivetran_synced) from raw_salesforce.account) + interval 1 minute "
+        "where id = ?",
+        [parents["account"]],
+    )
+    project.execute(
+        "update raw_zendesk.organization set _fivetran_deleted = true, "
+        "_fivetran_synced = (select max(_fivetran_synced) from raw_zendesk.organization) + interval 1 minute "
+        "where id = ?",
+        [int(parents["organization"])],
+    )
+    project.execute(
+        """
+        insert into raw_stripe.customer
+        select * replace (
+            (select max(_fivetran_synced) from raw_stripe.customer) + interval 1 minute as _fivetran_synced
+        )
+        from raw_stripe.customer_withheld
+        """
+    )
+    project.execute("drop table raw_stripe.customer_withheld")
+
+
+def children_reasons(project: DbtProject, parents: dict[str, str]) -> dict[str, set]:
+    """The reject reasons of the latest load of each changed parent's records, per base table."""
+    invoices = project.query(
+        "select invoice_id from main_staging.base_stripe__invoices where customer_id = ?", [parents["customer"]]
+    )
+    parent_ids = {
+        "account_id": [parents["account"]],
+        "organization_id": [parents["organization"]],
+        "customer_id": [parents["customer"]],
+        "invoice_id": [invoice_id for (invoice_id,) in invoices],
+    }
+    reasons = {}
+    for table, column in LOAD_DRIVEN.items():
+        ids = parent_ids[column]
+        placeholders = ", ".join("?" for _ in ids)
+        reasons[table] = {
+            reason
+            for (reason,) in project.query(
+                f"select reject_reason from {table} where {column} in ({placeholders}) and load_rank = 1", ids
+            )
+        }
+    return reasons
+
+
+def load_driven_tables(project: DbtProject) -> dict[str, list[tuple]]:
+    return {table: project.query(f"select * exclude (built_at) from {table} order by all") for table in LOAD_DRIVEN}
+
+
 def recomputed_days(project: DbtProject) -> dict[str, list[tuple]]:
     return {
         relation: project.query(
@@ -242,28 +370,42 @@ def late_world(tmp_path_factory):
     common = ["--accounts", str(ACCOUNTS), "--start-date", str(START)]
     generate_world(project.db_path, *common, "--end-date", str(FIRST_END))
     arrived = load_history_before_its_ticket(project)
+    parents = withhold_a_customer(project)
     project.run("seed")
     project.run("run")
     generate_world(project.db_path, *common, "--end-date", str(END), "--append-after", str(FIRST_END))
     add_late_records(project)
     tickets = change_field_history(project, arrived)
+    change_parents(project, parents)
+    reasons_before = children_reasons(project, parents)   # as the first build left them
     project.run("run")
     incremental = recomputed_days(project)
     history_after_daily = field_history_rows(project, tickets)
+    base_after_daily = load_driven_tables(project)
+    reasons_after_daily = children_reasons(project, parents)
     project.run("run", "--full-refresh")
-    return incremental, recomputed_days(project), history_after_daily, field_history_rows(project, tickets)
+    return {
+        "incremental": incremental,
+        "full_refresh": recomputed_days(project),
+        "history_after_daily": history_after_daily,
+        "history_after_full_refresh": field_history_rows(project, tickets),
+        "base_after_daily": base_after_daily,
+        "base_after_full_refresh": load_driven_tables(project),
+        "reasons_before": reasons_before,
+        "reasons_after_daily": reasons_after_daily,
+    }
 
 
 @pytest.mark.parametrize("relation", COMPARED)
 def test_a_late_record_counts_on_the_recomputed_days(late_world, relation):
-    incremental, full_refresh = late_world[:2]
+    incremental, full_refresh = late_world["incremental"], late_world["full_refresh"]
     assert len(full_refresh[relation]) > ACCOUNTS
     assert incremental[relation] == full_refresh[relation]
 
 
 def test_the_daily_run_rebuilds_the_ticket_history_that_changed(late_world):
     """After the daily run: each change to history already built shows, and every raw row is held once."""
-    rows = late_world[2]
+    rows = late_world["history_after_daily"]
     resynced = rows["resynced"]
     assert [row for row in resynced if row[0] == "resynced"] == [("resynced", 1, None)]
     assert {reason for _, _, reason in resynced} == {None}
@@ -278,6 +420,30 @@ def test_the_daily_run_rebuilds_the_ticket_history_that_changed(late_world):
 
 
 def test_the_daily_ticket_history_equals_a_full_refresh(late_world):
-    after_daily, after_full_refresh = late_world[2], late_world[3]
+    after_daily, after_full_refresh = late_world["history_after_daily"], late_world["history_after_full_refresh"]
     assert len(after_full_refresh["all"]) > 1000
     assert after_daily["all"] == after_full_refresh["all"]
+
+
+def test_the_daily_run_rebuilds_the_records_whose_parent_changed(late_world):
+    """Records of a deleted account or organization become orphans; those of a customer that arrived are accepted."""
+    before, after = late_world["reasons_before"], late_world["reasons_after_daily"]
+    orphan_reasons = {
+        "account_id": "orphan_account", "organization_id": "orphan_organization",
+        "customer_id": "orphan_customer", "invoice_id": "orphan_invoice",
+    }
+    for table, column in LOAD_DRIVEN.items():
+        reason = orphan_reasons[column]
+        assert before[table] and after[table], table
+        if column in ("account_id", "organization_id"):     # deleted after the first build
+            assert reason not in before[table] and reason in after[table], table
+        else:                                               # the customer arrived after the first build
+            assert reason in before[table] and reason not in after[table], table
+            assert None in after[table], table
+
+
+@pytest.mark.parametrize("table", list(LOAD_DRIVEN))
+def test_the_daily_base_table_equals_a_full_refresh(late_world, table):
+    after_daily, after_full_refresh = late_world["base_after_daily"], late_world["base_after_full_refresh"]
+    assert len(after_full_refresh[table]) > 10
+    assert after_daily[table] == after_full_refresh[table]

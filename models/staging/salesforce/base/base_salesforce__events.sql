@@ -1,4 +1,26 @@
+{#-
+    Every raw Salesforce event row with its reject reason.
+
+    Incremental by event_id: each run rebuilds, from the raw table, every
+    row of the records loaded since the latest load the model holds and of
+    the records whose orphan check (orphan_account) no longer holds, and
+    keeps the rest (macros/staging/load_driven_keys.sql). Rows without an
+    id are missing_key rejects whatever else they hold, and are added
+    once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('salesforce', 'event')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ accounts as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('salesforce', 'event'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='event_id',
+        watermark=watermark,
+        parents='accounts',
+        parent_key='account_id',
+        reference='account_id',
+        orphan_reason='orphan_account'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as event_id,
+        {{ raw_key }} as event_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'account_id', 'string')) }} as account_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'who_id', 'string')) }} as contact_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'owner_id', 'string')) }} as owner_user_id,
@@ -29,20 +69,30 @@ typed as (
         {{ customer_health.source_column(raw_columns, 'start_date_time', 'timestamp') }} as started_at,
         {{ customer_health.source_column(raw_columns, 'end_date_time', 'timestamp') }} as ended_at,
         {{ customer_health.source_column(raw_columns, 'created_date', 'timestamp') }} as created_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.event_id in (select rebuilt_keys.event_id from rebuilt_keys)
+        or (typed.event_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.event_id
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.event_id
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -65,4 +115,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

@@ -1,4 +1,26 @@
+{#-
+    Every raw Salesforce opportunity row with its reject reason.
+
+    Incremental by opportunity_id: each run rebuilds, from the raw table,
+    every row of the records loaded since the latest load the model holds
+    and of the records whose orphan check (orphan_account) no longer
+    holds, and keeps the rest (macros/staging/load_driven_keys.sql). Rows
+    without an id are missing_key rejects whatever else they hold, and are
+    added once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='opportunity_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('salesforce', 'opportunity')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ accounts as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('salesforce', 'opportunity'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='opportunity_id',
+        watermark=watermark,
+        parents='accounts',
+        parent_key='account_id',
+        reference='account_id',
+        orphan_reason='orphan_account'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as opportunity_id,
+        {{ raw_key }} as opportunity_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'account_id', 'string')) }} as account_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'owner_id', 'string')) }} as owner_user_id,
         {{ customer_health.source_column(raw_columns, 'name', 'string') }} as opportunity_name,
@@ -34,20 +74,30 @@ typed as (
         {{ customer_health.source_column(raw_columns, 'close_date', 'date') }} as close_date,
         {{ customer_health.source_column(raw_columns, 'created_date', 'timestamp') }} as created_at,
         {{ customer_health.source_column(raw_columns, 'last_modified_date', 'timestamp') }} as last_modified_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.opportunity_id in (select rebuilt_keys.opportunity_id from rebuilt_keys)
+        or (typed.opportunity_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.opportunity_id
-            order by typed.fivetran_synced_at desc, typed.last_modified_at desc
+            partition by rebuilt.opportunity_id
+            order by rebuilt.fivetran_synced_at desc, rebuilt.last_modified_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -70,4 +120,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

@@ -1,4 +1,26 @@
+{#-
+    Every raw Salesforce task row with its reject reason.
+
+    Incremental by task_id: each run rebuilds, from the raw table, every
+    row of the records loaded since the latest load the model holds and of
+    the records whose orphan check (orphan_account) no longer holds, and
+    keeps the rest (macros/staging/load_driven_keys.sql). Rows without an
+    id are missing_key rejects whatever else they hold, and are added
+    once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='task_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('salesforce', 'task')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ accounts as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('salesforce', 'task'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='task_id',
+        watermark=watermark,
+        parents='accounts',
+        parent_key='account_id',
+        reference='account_id',
+        orphan_reason='orphan_account'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as task_id,
+        {{ raw_key }} as task_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'account_id', 'string')) }} as account_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'who_id', 'string')) }} as contact_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'owner_id', 'string')) }} as owner_user_id,
@@ -29,20 +69,30 @@ typed as (
         coalesce({{ customer_health.source_column(raw_columns, '_fivetran_deleted', 'boolean') }}, false) as is_fivetran_deleted,
         {{ customer_health.source_column(raw_columns, 'activity_date', 'date') }} as activity_date,
         {{ customer_health.source_column(raw_columns, 'created_date', 'timestamp') }} as created_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.task_id in (select rebuilt_keys.task_id from rebuilt_keys)
+        or (typed.task_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.task_id
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.task_id
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -65,4 +115,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

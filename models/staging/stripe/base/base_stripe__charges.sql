@@ -1,4 +1,26 @@
+{#-
+    Every raw Stripe charge row with its reject reason.
+
+    Incremental by charge_id: each run rebuilds, from the raw table, every
+    row of the records loaded since the latest load the model holds and of
+    the records whose orphan check (orphan_customer) no longer holds, and
+    keeps the rest (macros/staging/load_driven_keys.sql). Rows without an
+    id are missing_key rejects whatever else they hold, and are added
+    once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='charge_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('stripe', 'charge')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ customers as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('stripe', 'charge'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='charge_id',
+        watermark=watermark,
+        parents='customers',
+        parent_key='customer_id',
+        reference='customer_id',
+        orphan_reason='orphan_customer'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as charge_id,
+        {{ raw_key }} as charge_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'customer_id', 'string')) }} as customer_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'invoice_id', 'string')) }} as invoice_id,
         {{ customer_health.source_column(raw_columns, 'status', 'string') }} as raw_status,
@@ -29,20 +69,30 @@ typed as (
         coalesce({{ customer_health.source_column(raw_columns, 'livemode', 'boolean') }}, true) as is_livemode,
         coalesce({{ customer_health.source_column(raw_columns, '_fivetran_deleted', 'boolean') }}, false) as is_fivetran_deleted,
         {{ customer_health.source_column(raw_columns, 'created', 'timestamp') }} as created_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.charge_id in (select rebuilt_keys.charge_id from rebuilt_keys)
+        or (typed.charge_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.charge_id
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.charge_id
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -66,4 +116,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

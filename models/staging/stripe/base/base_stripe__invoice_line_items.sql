@@ -1,4 +1,26 @@
+{#-
+    Every raw Stripe invoice_line_item row with its reject reason.
+
+    Incremental by invoice_line_item_id: each run rebuilds, from the raw
+    table, every row of the records loaded since the latest load the model
+    holds and of the records whose orphan check (orphan_invoice) no longer
+    holds, and keeps the rest (macros/staging/load_driven_keys.sql). Rows
+    without an id are missing_key rejects whatever else they hold, and are
+    added once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='invoice_line_item_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('stripe', 'invoice_line_item')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ invoices as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('stripe', 'invoice_line_item'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='invoice_line_item_id',
+        watermark=watermark,
+        parents='invoices',
+        parent_key='invoice_id',
+        reference='invoice_id',
+        orphan_reason='orphan_invoice'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as invoice_line_item_id,
+        {{ raw_key }} as invoice_line_item_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'invoice_id', 'string')) }} as invoice_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'subscription_id', 'string')) }} as subscription_id,
         coalesce(
@@ -30,20 +70,30 @@ typed as (
         coalesce({{ customer_health.source_column(raw_columns, 'proration', 'boolean') }}, false) as is_proration,
         {{ customer_health.source_column(raw_columns, 'period_start', 'timestamp') }} as period_started_at,
         {{ customer_health.source_column(raw_columns, 'period_end', 'timestamp') }} as period_ended_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.invoice_line_item_id in (select rebuilt_keys.invoice_line_item_id from rebuilt_keys)
+        or (typed.invoice_line_item_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.invoice_line_item_id
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.invoice_line_item_id
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -63,4 +113,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

@@ -1,4 +1,26 @@
+{#-
+    Every raw Stripe invoice row with its reject reason.
+
+    Incremental by invoice_id: each run rebuilds, from the raw table,
+    every row of the records loaded since the latest load the model holds
+    and of the records whose orphan check (orphan_customer) no longer
+    holds, and keeps the rest (macros/staging/load_driven_keys.sql). Rows
+    without an id are missing_key rejects whatever else they hold, and are
+    added once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='invoice_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('stripe', 'invoice')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ customers as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('stripe', 'invoice'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='invoice_id',
+        watermark=watermark,
+        parents='customers',
+        parent_key='customer_id',
+        reference='customer_id',
+        orphan_reason='orphan_customer'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as invoice_id,
+        {{ raw_key }} as invoice_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'customer_id', 'string')) }} as customer_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'subscription_id', 'string')) }} as subscription_id,
         {{ customer_health.source_column(raw_columns, 'number', 'string') }} as invoice_number,
@@ -38,20 +78,30 @@ typed as (
         {{ customer_health.source_column(raw_columns, 'status_transitions_paid_at', 'timestamp') }} as paid_at,
         {{ customer_health.source_column(raw_columns, 'status_transitions_voided_at', 'timestamp') }} as voided_at,
         {{ customer_health.source_column(raw_columns, 'created', 'timestamp') }} as created_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.invoice_id in (select rebuilt_keys.invoice_id from rebuilt_keys)
+        or (typed.invoice_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.invoice_id
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.invoice_id
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -74,4 +124,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

@@ -1,4 +1,26 @@
+{#-
+    Every raw Stripe subscription row with its reject reason.
+
+    Incremental by subscription_id: each run rebuilds, from the raw table,
+    every row of the records loaded since the latest load the model holds
+    and of the records whose orphan check (orphan_customer) no longer
+    holds, and keeps the rest (macros/staging/load_driven_keys.sql). Rows
+    without an id are missing_key rejects whatever else they hold, and are
+    added once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='subscription_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('stripe', 'subscription')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ customers as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('stripe', 'subscription'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='subscription_id',
+        watermark=watermark,
+        parents='customers',
+        parent_key='customer_id',
+        reference='customer_id',
+        orphan_reason='orphan_customer'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as subscription_id,
+        {{ raw_key }} as subscription_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'customer_id', 'string')) }} as customer_id,
         {{ customer_health.source_column(raw_columns, 'status', 'string') }} as raw_status,
         {{ customer_health.source_column(raw_columns, 'collection_method', 'string') }} as raw_collection_method,
@@ -29,20 +69,30 @@ typed as (
         {{ customer_health.source_column(raw_columns, 'canceled_at', 'timestamp') }} as canceled_at,
         {{ customer_health.source_column(raw_columns, 'ended_at', 'timestamp') }} as ended_at,
         {{ customer_health.source_column(raw_columns, 'created', 'timestamp') }} as created_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.subscription_id in (select rebuilt_keys.subscription_id from rebuilt_keys)
+        or (typed.subscription_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.subscription_id
-            order by typed.fivetran_synced_at desc
+            partition by rebuilt.subscription_id
+            order by rebuilt.fivetran_synced_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -65,4 +115,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

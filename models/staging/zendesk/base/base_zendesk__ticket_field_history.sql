@@ -36,35 +36,19 @@ with tickets as (
 ),
 
 {% if watermark is not none -%}
-{#- the raw rows loaded since about the latest load the model holds (a coarse filter on the raw column) #}
-recent_loads as (
-
-    select
-        {{ ticket_id }} as ticket_id,
-        {{ synced_at }} as fivetran_synced_at
-    from {{ source('zendesk', 'ticket_field_history') }}
-    {{ customer_health.raw_load_filter(source('zendesk', 'ticket_field_history'), '_fivetran_synced', watermark) }}
-
-),
-
-{#- the tickets whose stored rows the orphan check now decides otherwise #}
-orphan_check_changed as (
-
-    select distinct stored.ticket_id
-    from {{ this }} as stored
-    left join tickets
-        on stored.ticket_id = tickets.ticket_id
-    where (stored.reject_reason is null and tickets.ticket_id is null)
-        or (stored.reject_reason = 'orphan_ticket' and tickets.ticket_id is not null)
-
-),
-
 rebuilt_tickets as (
 
-    select ticket_id from recent_loads
-    where fivetran_synced_at > {{ watermark }}
-    union
-    select ticket_id from orphan_check_changed
+    {{ customer_health.load_driven_keys(
+        source=source('zendesk', 'ticket_field_history'),
+        raw_key=ticket_id,
+        raw_synced_at=synced_at,
+        key_column='ticket_id',
+        watermark=watermark,
+        parents='tickets',
+        parent_key='ticket_id',
+        reference='ticket_id',
+        orphan_reason='orphan_ticket'
+    ) }}
 
 ),
 

@@ -1,4 +1,26 @@
+{#-
+    Every raw Zendesk ticket row with its reject reason.
+
+    Incremental by ticket_id: each run rebuilds, from the raw table, every
+    row of the records loaded since the latest load the model holds and of
+    the records whose orphan check (orphan_organization) no longer holds,
+    and keeps the rest (macros/staging/load_driven_keys.sql). Rows without
+    an id are missing_key rejects whatever else they hold, and are added
+    once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='ticket_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('zendesk', 'ticket')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ organizations as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('zendesk', 'ticket'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='ticket_id',
+        watermark=watermark,
+        parents='organizations',
+        parent_key='organization_id',
+        reference='organization_id',
+        orphan_reason='orphan_organization'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as ticket_id,
+        {{ raw_key }} as ticket_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'organization_id', 'string')) }} as organization_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'requester_id', 'string')) }} as requester_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'assignee_id', 'string')) }} as assignee_id,
@@ -27,20 +67,30 @@ typed as (
         coalesce({{ customer_health.source_column(raw_columns, '_fivetran_deleted', 'boolean') }}, false) as is_fivetran_deleted,
         {{ customer_health.source_column(raw_columns, 'created_at', 'timestamp') }} as created_at,
         {{ customer_health.source_column(raw_columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.ticket_id in (select rebuilt_keys.ticket_id from rebuilt_keys)
+        or (typed.ticket_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.ticket_id
-            order by typed.fivetran_synced_at desc, typed.updated_at desc
+            partition by rebuilt.ticket_id
+            order by rebuilt.fivetran_synced_at desc, rebuilt.updated_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -63,4 +113,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked

@@ -1,4 +1,26 @@
+{#-
+    Every raw Zendesk user row with its reject reason.
+
+    Incremental by user_id: each run rebuilds, from the raw table, every
+    row of the records loaded since the latest load the model holds and of
+    the records whose orphan check (orphan_organization) no longer holds,
+    and keeps the rest (macros/staging/load_driven_keys.sql). Rows without
+    an id are missing_key rejects whatever else they hold, and are added
+    once, when loaded. The table is rewritten whole only on
+    --full-refresh.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='user_id',
+    on_schema_change='fail'
+) }}
+
 {%- set raw_columns = customer_health.relation_columns(source('zendesk', 'user')) -%}
+{%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with source_rows as (
 
@@ -12,10 +34,28 @@ organizations as (
 
 ),
 
+{% if watermark is not none -%}
+rebuilt_keys as (
+
+    {{ customer_health.load_driven_keys(
+        source=source('zendesk', 'user'),
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
+        key_column='user_id',
+        watermark=watermark,
+        parents='organizations',
+        parent_key='organization_id',
+        reference='organization_id',
+        orphan_reason='orphan_organization'
+    ) }}
+
+),
+
+{% endif -%}
 typed as (
 
     select
-        {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'id', 'string')) }} as user_id,
+        {{ raw_key }} as user_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'organization_id', 'string')) }} as organization_id,
         {{ customer_health.source_column(raw_columns, 'name', 'string') }} as user_name,
         lower(trim({{ customer_health.source_column(raw_columns, 'email', 'string') }})) as email,
@@ -25,20 +65,30 @@ typed as (
         coalesce({{ customer_health.source_column(raw_columns, '_fivetran_deleted', 'boolean') }}, false) as is_fivetran_deleted,
         {{ customer_health.source_column(raw_columns, 'created_at', 'timestamp') }} as created_at,
         {{ customer_health.source_column(raw_columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
+
+),
+
+rebuilt as (
+
+    select * from typed
+    {% if watermark is not none -%}
+    where typed.user_id in (select rebuilt_keys.user_id from rebuilt_keys)
+        or (typed.user_id is null and typed.fivetran_synced_at > {{ watermark }})
+    {%- endif %}
 
 ),
 
 ranked as (
 
     select
-        typed.*,
+        rebuilt.*,
         row_number() over (
-            partition by typed.user_id
-            order by typed.fivetran_synced_at desc, typed.updated_at desc
+            partition by rebuilt.user_id
+            order by rebuilt.fivetran_synced_at desc, rebuilt.updated_at desc
         ) as load_rank
-    from typed
+    from rebuilt
 
 ),
 
@@ -60,4 +110,7 @@ checked as (
 
 )
 
-select * from checked
+select
+    checked.*,
+    {{ customer_health.built_at() }} as built_at
+from checked
