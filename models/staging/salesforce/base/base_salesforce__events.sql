@@ -1,13 +1,9 @@
 {#-
-    Every raw Salesforce event row with its reject reason.
-
-    Incremental by event_id: each run rebuilds, from the raw table, every
-    row of the records loaded since the latest load the model holds and of
-    the records whose orphan check (orphan_account) no longer holds, and
-    keeps the rest (macros/staging/load_driven_keys.sql). Rows without an
-    id are missing_key rejects whatever else they hold, and are added
-    once, when loaded. The table is rewritten whole only on
-    --full-refresh.
+    Every raw Salesforce event row with its reject reason. Incremental by
+    event_id: a run rebuilds, from the raw table, the records loaded since
+    it last ran and those whose orphan_account check flipped, and keeps
+    the rest (macros/staging/load_driven_keys.sql). Rows without an id are
+    added once, when loaded.
 -#}
 
 {{ config(

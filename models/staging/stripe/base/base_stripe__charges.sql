@@ -1,13 +1,9 @@
 {#-
-    Every raw Stripe charge row with its reject reason.
-
-    Incremental by charge_id: each run rebuilds, from the raw table, every
-    row of the records loaded since the latest load the model holds and of
-    the records whose orphan check (orphan_customer) no longer holds, and
+    Every raw Stripe charge row with its reject reason. Incremental by
+    charge_id: a run rebuilds, from the raw table, the records loaded
+    since it last ran and those whose orphan_customer check flipped, and
     keeps the rest (macros/staging/load_driven_keys.sql). Rows without an
-    id are missing_key rejects whatever else they hold, and are added
-    once, when loaded. The table is rewritten whole only on
-    --full-refresh.
+    id are added once, when loaded.
 -#}
 
 {{ config(
