@@ -289,8 +289,9 @@ CHURNED_PARENTS = {
 CHURNED_BEFORE = FIRST_END - timedelta(days=200)
 
 
-def withhold_a_customer(project: DbtProject) -> dict[str, str]:
-    """Before the first build: a churned account's Stripe customer is set aside, so its records load first."""
+def choose_parents_and_withhold_the_customer(project: DbtProject) -> dict[str, str]:
+    """Before the first build: the parents to change are chosen, and the Stripe customer among them is set
+    aside, so its records load before it does."""
     parents = {kind: project.scalar(sql, [CHURNED_BEFORE]) for kind, sql in CHURNED_PARENTS.items()}
     customer_id = parents["customer"]
     project.execute("create table raw_stripe.customer_withheld as select * from raw_stripe.customer where id = ?",
@@ -370,7 +371,7 @@ def late_world(tmp_path_factory):
     common = ["--accounts", str(ACCOUNTS), "--start-date", str(START)]
     generate_world(project.db_path, *common, "--end-date", str(FIRST_END))
     arrived = load_history_before_its_ticket(project)
-    parents = withhold_a_customer(project)
+    parents = choose_parents_and_withhold_the_customer(project)
     project.run("seed")
     project.run("run")
     generate_world(project.db_path, *common, "--end-date", str(END), "--append-after", str(FIRST_END))
