@@ -1,20 +1,12 @@
 {#-
     Every raw Zendesk ticket field change with its reject reason.
-
-    Incremental by ticket: each run rebuilds the rows of the tickets whose
-    history can have changed since the last run, from the raw table, and
-    keeps the rest. A ticket's rows are rebuilt when
-      - a row of its history was loaded after the latest load the model
-        holds (_fivetran_synced): a new change, a duplicate load, or a row
-        Fivetran re-synced in place (its raw row is read again, so the old
-        copy is replaced, not kept next to it);
-      - its orphan check no longer holds: a ticket that was missing has
-        arrived, or an accepted ticket was deleted or rejected since.
-    The reject reasons depend only on the ticket's own rows (duplicate
-    loads share the ticket) and on the ticket, so the rows kept are the
-    rows a full build would write. Rows without a ticket id are missing_key
-    rejects whatever else they hold, and are added once, when loaded.
-    The table is rewritten whole only on --full-refresh.
+    Incremental by ticket: a run rebuilds, from the raw table, every row of
+    the tickets with a change loaded since it last ran and of those whose
+    orphan_ticket check flipped, and keeps the rest
+    (macros/staging/load_driven_keys.sql). A change's reject reasons depend
+    only on its ticket's rows and on the ticket, so the rows kept are the
+    rows a full build would write. Rows without a ticket id are added once,
+    when loaded.
 -#}
 
 {{ config(
@@ -26,8 +18,8 @@
 
 {%- set raw_columns = customer_health.relation_columns(source('zendesk', 'ticket_field_history')) -%}
 {%- set watermark = customer_health.incremental_watermark('max(fivetran_synced_at)') -%}
-{%- set ticket_id = customer_health.clean_id(customer_health.source_column(raw_columns, 'ticket_id', 'string')) -%}
-{%- set synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
+{%- set raw_key = customer_health.clean_id(customer_health.source_column(raw_columns, 'ticket_id', 'string')) -%}
+{%- set raw_synced_at = customer_health.source_column(raw_columns, '_fivetran_synced', 'timestamp') %}
 
 with tickets as (
 
@@ -40,8 +32,8 @@ rebuilt_tickets as (
 
     {{ customer_health.load_driven_keys(
         source=source('zendesk', 'ticket_field_history'),
-        raw_key=ticket_id,
-        raw_synced_at=synced_at,
+        raw_key=raw_key,
+        raw_synced_at=raw_synced_at,
         key_column='ticket_id',
         watermark=watermark,
         parents='tickets',
@@ -62,12 +54,12 @@ source_rows as (
 typed as (
 
     select
-        {{ ticket_id }} as ticket_id,
+        {{ raw_key }} as ticket_id,
         {{ customer_health.clean_id(customer_health.source_column(raw_columns, 'user_id', 'string')) }} as changed_by_user_id,
         lower(trim({{ customer_health.source_column(raw_columns, 'field_name', 'string') }})) as field_name,
         {{ customer_health.source_column(raw_columns, 'value', 'string') }} as field_value,
         {{ customer_health.source_column(raw_columns, 'updated', 'timestamp') }} as changed_at,
-        {{ synced_at }} as fivetran_synced_at
+        {{ raw_synced_at }} as fivetran_synced_at
     from source_rows
 
 ),
