@@ -243,6 +243,38 @@ def redelivered_rows(project: DbtProject, message_id: str, calls: dict[str, str]
     }
 
 
+DRIVERS = "main_intermediate.int_health_drivers_recent"
+
+
+def drivers_by_day(project: DbtProject) -> dict[date, list[tuple]]:
+    """The driver rows of each day, less when they were written and their fingerprint."""
+    rows = project.query(
+        f"select * exclude (built_at, source_fingerprint) from {DRIVERS} order by date_day, account_id, signal_name"
+    )
+    by_day: dict[date, list[tuple]] = {}
+    for row in rows:
+        by_day.setdefault(row[1], []).append(row)
+    return by_day
+
+
+def drivers_daily_facts(project: DbtProject, before: dict[date, list[tuple]]) -> dict:
+    """After the daily run: the days the drivers rewrote, the days the scores recomputed, and the days whose rows changed."""
+    after = drivers_by_day(project)
+
+    def latest_run_days(relation: str) -> set[date]:
+        return {
+            day for (day,) in project.query(
+                f"select distinct date_day from {relation} where built_at = (select max(built_at) from {relation})"
+            )
+        }
+
+    return {
+        "rewritten": latest_run_days(DRIVERS),
+        "scores_recomputed": latest_run_days(SCORED) & set(after),
+        "changed": {day for day in after if after[day] != before.get(day)},
+    }
+
+
 @pytest.fixture(scope="module")
 def appended_world(tmp_path_factory):
     work = tmp_path_factory.mktemp("appended_world")
@@ -260,8 +292,10 @@ def appended_world(tmp_path_factory):
     raw_after = project.scalar("select count(*) from raw_segment.tracks")
     assert raw_after > raw_before
 
+    drivers_before = drivers_by_day(project)
     project.run("run")
     incremental = snapshot(project)
+    project.drivers_daily = drivers_daily_facts(project, drivers_before)
     project.redelivered_after_daily = redelivered_rows(project, message_id, project.redelivered_calls)
     project.scope = latest_run_scope(project)
     project.run("run", "--full-refresh")
@@ -295,6 +329,17 @@ def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
     assert scope["first_rewritten_day"] == date(2026, 6, 29) - timedelta(days=7)
     assert scope["kept_days_after_it"] == 0
     assert scope["days"] > 400   # scored days in the world; all but the last eight kept
+
+
+def test_the_drivers_rewrite_only_the_days_whose_inputs_changed(appended_world):
+    """The scores recompute the lookback days; the drivers write again the days that differ, the new day among them."""
+    facts = appended_world[0].drivers_daily
+    assert END in facts["rewritten"] and END in facts["changed"]
+    # every day whose driver rows differ after the run was written by it (the equality with a full
+    # refresh checks the values) ...
+    assert facts["changed"] <= facts["rewritten"]
+    # ... and the recomputed days whose inputs did not change kept the rows they had
+    assert facts["rewritten"] < facts["scores_recomputed"]
 
 
 def test_the_key_test_checks_the_days_the_latest_run_rewrote(appended_world):

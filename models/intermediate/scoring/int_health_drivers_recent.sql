@@ -12,13 +12,17 @@
     Only what varies by signal and day is stored, and config_version (a
     daily run recomputes every day when it changed): the signal's group comes
     from the configuration in the customer_health_drivers view, and the score
-    stays in int_health_scored (a daily run writes 2.6 M rows here at 20,000
-    accounts).
+    stays in int_health_scored.
 -#}
 
 {#-
-    Incremental: a daily run decomposes the days the scores recomputed and
-    then drops the days that left the health_drivers_days window.
+    Incremental: a daily run reads the days the scores recomputed and writes
+    again only the days on which some account's inputs differ from those its
+    stored rows were decomposed from (source_fingerprint, one per
+    account-day), then drops the days that left the health_drivers_days
+    window. The lookback days the scores recompute to the same values keep
+    their rows: at 20,000 accounts each of them is 327 k rows that a daily
+    run would otherwise delete, write and compress again.
 -#}
 {{ config(
     materialized='incremental',
@@ -35,6 +39,15 @@
 {%- set config = customer_health.health_config() %}
 {%- set lookback_days = config.drivers_days + 30 %}
 {%- set read_from = customer_health.incremental_window_start(30) %}
+{%- set fingerprinted = ['current_days.observed_weight', 'current_days.config_version',
+    'earlier_days.account_id is not null', 'earlier_days.observed_weight'] %}
+{%- for name in config.signals %}
+{%- do fingerprinted.extend([
+    'current_days.' ~ name ~ '__status', 'current_days.' ~ name ~ '__raw',
+    'current_days.' ~ name ~ '__normalized', 'current_days.' ~ name ~ '__weight',
+    'earlier_days.' ~ name ~ '__status', 'earlier_days.' ~ name ~ '__normalized',
+    'earlier_days.' ~ name ~ '__weight']) %}
+{%- endfor %}
 
 {#-
     The day bounds are read as one-row scalar subqueries: a filter. A cross
@@ -120,11 +133,62 @@ paired as (
         earlier_days.{{ name }}__status as earlier_{{ name }}__status,
         earlier_days.{{ name }}__normalized as earlier_{{ name }}__normalized,
         earlier_days.{{ name }}__weight as earlier_{{ name }}__weight
-        {%- endfor %}
+        {%- endfor %},
+        {#- every input of the account-day's driver rows #}
+        {{ customer_health.row_fingerprint(fingerprinted) }} as source_fingerprint
     from current_days
     left join earlier_days
         on current_days.account_id = earlier_days.account_id
         and earlier_days.date_day = {{ dbt.dateadd('day', -30, 'current_days.date_day') }}
+
+),
+
+{%- if is_incremental() %}
+
+{#-
+    The stored fingerprints of the recomputed days, one row per account-day
+    (the first signal's), and the days on which any account-day is new, gone
+    or changed. Those days are written whole; delete+insert on date_day
+    leaves the other days as they are.
+#}
+stored_days as (
+
+    select
+        account_id,
+        date_day,
+        source_fingerprint
+    from {{ this }}
+    where {{ customer_health.incremental_days('date_day') }}
+        and signal_name = '{{ (config.signals | list)[0] }}'
+
+),
+
+changed_days as (
+
+    select paired.date_day
+    from paired
+    left join stored_days
+        on paired.account_id = stored_days.account_id
+        and paired.date_day = stored_days.date_day
+    where stored_days.account_id is null
+        or stored_days.source_fingerprint <> paired.source_fingerprint
+    union
+    select stored_days.date_day
+    from stored_days
+    left join paired
+        on stored_days.account_id = paired.account_id
+        and stored_days.date_day = paired.date_day
+    where paired.account_id is null
+
+),
+{%- endif %}
+
+to_decompose as (
+
+    select * from paired
+    {%- if is_incremental() %}
+    where paired.date_day in (select changed_days.date_day from changed_days)
+    {%- endif %}
 
 ),
 
@@ -148,8 +212,9 @@ unpivoted as (
             when earlier_{{ name }}__status = 'observed' and earlier_observed_weight > 0
                 then earlier_{{ name }}__weight * earlier_{{ name }}__normalized / earlier_observed_weight
             else 0
-        end as earlier_contribution
-    from paired
+        end as earlier_contribution,
+        source_fingerprint
+    from to_decompose
     {%- endfor %}
 
 ),
@@ -171,7 +236,8 @@ contributions as (
         case when signal_status = 'observed' and observed_weight > 0
             then weight * (100 - normalized_value) / observed_weight else 0 end as points_lost,
         earlier_contribution,
-        config_version
+        config_version,
+        source_fingerprint
     from unpivoted
 
 ),
@@ -190,7 +256,8 @@ with_delta as (
         contribution,
         points_lost,
         contribution - earlier_contribution as delta_30d,
-        config_version
+        config_version,
+        source_fingerprint
     from contributions
 
 )
