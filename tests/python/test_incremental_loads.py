@@ -71,6 +71,8 @@ def snapshot(project: DbtProject) -> dict[str, list[tuple]]:
 
 
 SCORED = "main_intermediate.int_health_scored"
+# rewrites every recomputed day (the scoring chain writes again only the days that changed)
+WINDOWED = "main_intermediate.int_product_usage_windowed"
 SCORED_KEY_TEST = "unique_combination_of_columns_int_health_scored_account_id__date_day__date_day"
 TRACKS_KEY_TEST = "unique_combination_of_columns_stg_segment__tracks_message_id__message_id"
 
@@ -100,8 +102,8 @@ def latest_run_scope(project: DbtProject) -> dict:
     scoped key test must fail on the first and, by design, not look at the second.
     """
     days = project.query(
-        f"select date_day, max(built_at) = (select max(built_at) from {SCORED}) as by_latest_run "
-        f"from {SCORED} group by date_day order by date_day"
+        f"select date_day, max(built_at) = (select max(built_at) from {WINDOWED}) as by_latest_run "
+        f"from {WINDOWED} group by date_day order by date_day"
     )
     facts = {
         "first_rewritten_day": min(day for day, by_latest in days if by_latest),
@@ -243,36 +245,46 @@ def redelivered_rows(project: DbtProject, message_id: str, calls: dict[str, str]
     }
 
 
-DRIVERS = "main_intermediate.int_health_drivers_recent"
+# the models that write again only the recomputed days that changed (macro changed_days_only)
+CHANGED_DAYS_ONLY = {
+    "main_intermediate.int_account_signals_daily": "account_id, date_day",
+    "main_intermediate.int_signals_normalized": "account_id, date_day",
+    "main_intermediate.int_health_scored": "account_id, date_day",
+    "main_intermediate.int_health_scores_overridden": "account_id, date_day",
+    "main_intermediate.int_health_drivers_recent": "account_id, date_day, signal_name",
+}
+# the days a daily run recomputes: the last day held less the lookback, through the new day
+RECOMPUTED = {FIRST_END - timedelta(days=7) + timedelta(days=n) for n in range(9)}
 
 
-def drivers_by_day(project: DbtProject) -> dict[date, list[tuple]]:
-    """The driver rows of each day, less when they were written and their fingerprint."""
+def rows_by_day(project: DbtProject, relation: str) -> dict[date, list[tuple]]:
+    """A table's rows by day, less when they were written and their fingerprint."""
+    fingerprint = "source_fingerprint" if relation.endswith("drivers_recent") else "row_fingerprint"
     rows = project.query(
-        f"select * exclude (built_at, source_fingerprint) from {DRIVERS} order by date_day, account_id, signal_name"
+        f"select date_day, * exclude (built_at, {fingerprint}) from {relation} order by {CHANGED_DAYS_ONLY[relation]}"
     )
     by_day: dict[date, list[tuple]] = {}
     for row in rows:
-        by_day.setdefault(row[1], []).append(row)
+        by_day.setdefault(row[0], []).append(row[1:])
     return by_day
 
 
-def drivers_daily_facts(project: DbtProject, before: dict[date, list[tuple]]) -> dict:
-    """After the daily run: the days the drivers rewrote, the days the scores recomputed, and the days whose rows changed."""
-    after = drivers_by_day(project)
-
-    def latest_run_days(relation: str) -> set[date]:
-        return {
+def changed_days_facts(project: DbtProject, before: dict[str, dict]) -> dict[str, dict]:
+    """After the daily run, per model: the days it wrote, and the days whose rows differ from before it."""
+    facts = {}
+    for relation in CHANGED_DAYS_ONLY:
+        after = rows_by_day(project, relation)
+        rewritten = {
             day for (day,) in project.query(
                 f"select distinct date_day from {relation} where built_at = (select max(built_at) from {relation})"
             )
         }
-
-    return {
-        "rewritten": latest_run_days(DRIVERS),
-        "scores_recomputed": latest_run_days(SCORED) & set(after),
-        "changed": {day for day in after if after[day] != before.get(day)},
-    }
+        facts[relation] = {
+            "rewritten": rewritten,
+            # (the drivers also drop the day that left their window: not a day written)
+            "changed": {day for day in after if after[day] != before[relation].get(day)},
+        }
+    return facts
 
 
 @pytest.fixture(scope="module")
@@ -292,10 +304,10 @@ def appended_world(tmp_path_factory):
     raw_after = project.scalar("select count(*) from raw_segment.tracks")
     assert raw_after > raw_before
 
-    drivers_before = drivers_by_day(project)
+    before = {relation: rows_by_day(project, relation) for relation in CHANGED_DAYS_ONLY}
     project.run("run")
     incremental = snapshot(project)
-    project.drivers_daily = drivers_daily_facts(project, drivers_before)
+    project.changed_days = changed_days_facts(project, before)
     project.redelivered_after_daily = redelivered_rows(project, message_id, project.redelivered_calls)
     project.scope = latest_run_scope(project)
     project.run("run", "--full-refresh")
@@ -324,22 +336,23 @@ def test_the_event_counts_are_stored_in_day_order(appended_world):
 
 
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
-    """The rows of the latest run are the recomputed days (from the last day held less the lookback)."""
+    """A windowed model's rows of the latest run are the recomputed days (from the last day held less the lookback)."""
     scope = appended_world[0].scope
     assert scope["first_rewritten_day"] == date(2026, 6, 29) - timedelta(days=7)
     assert scope["kept_days_after_it"] == 0
-    assert scope["days"] > 400   # scored days in the world; all but the last eight kept
+    assert scope["days"] > 400   # days in the world; all but the last eight kept
 
 
-def test_the_drivers_rewrite_only_the_days_whose_inputs_changed(appended_world):
-    """The scores recompute the lookback days; the drivers write again the days that differ, the new day among them."""
-    facts = appended_world[0].drivers_daily
+@pytest.mark.parametrize("relation", list(CHANGED_DAYS_ONLY))
+def test_a_daily_run_writes_again_only_the_days_that_changed(appended_world, relation):
+    """The lookback days are recomputed; of them, the days that differ are written, the new day among them."""
+    facts = appended_world[0].changed_days[relation]
     assert END in facts["rewritten"] and END in facts["changed"]
-    # every day whose driver rows differ after the run was written by it (the equality with a full
-    # refresh checks the values) ...
+    # every day whose rows differ after the run was written by it (the equality with a full refresh
+    # checks the values) ...
     assert facts["changed"] <= facts["rewritten"]
-    # ... and the recomputed days whose inputs did not change kept the rows they had
-    assert facts["rewritten"] < facts["scores_recomputed"]
+    # ... and the recomputed days that came out the same kept the rows they had
+    assert facts["rewritten"] < RECOMPUTED
 
 
 def test_the_key_test_checks_the_days_the_latest_run_rewrote(appended_world):

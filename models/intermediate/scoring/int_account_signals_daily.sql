@@ -245,9 +245,20 @@ signals as (
 
     from joined
 
+),
+
+{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
+fingerprinted as (
+
+    select
+        signals.*,
+        {{ customer_health.row_fingerprint(['signals']) }} as row_fingerprint
+    from signals
+
 )
 
 select
-    signals.*,
+    fingerprinted.*,
     {{ customer_health.built_at() }} as built_at
-from signals
+from fingerprinted
+{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}

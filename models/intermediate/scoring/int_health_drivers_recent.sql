@@ -19,10 +19,10 @@
     Incremental: a daily run reads the days the scores recomputed and writes
     again only the days on which some account's inputs differ from those its
     stored rows were decomposed from (source_fingerprint, one per
-    account-day), then drops the days that left the health_drivers_days
-    window. The lookback days the scores recompute to the same values keep
-    their rows: at 20,000 accounts each of them is 327 k rows that a daily
-    run would otherwise delete, write and compress again.
+    account-day; macro changed_days_only), then drops the days that left the
+    health_drivers_days window. The lookback days whose inputs are the same
+    keep their rows: at 20,000 accounts each of them is 327 k rows that a
+    daily run would otherwise delete, write and compress again.
 -#}
 {{ config(
     materialized='incremental',
@@ -143,52 +143,13 @@ paired as (
 
 ),
 
-{%- if is_incremental() %}
-
-{#-
-    The stored fingerprints of the recomputed days, one row per account-day
-    (the first signal's), and the days on which any account-day is new, gone
-    or changed. Those days are written whole; delete+insert on date_day
-    leaves the other days as they are.
-#}
-stored_days as (
-
-    select
-        account_id,
-        date_day,
-        source_fingerprint
-    from {{ this }}
-    where {{ customer_health.incremental_days('date_day') }}
-        and signal_name = '{{ (config.signals | list)[0] }}'
-
-),
-
-changed_days as (
-
-    select paired.date_day
-    from paired
-    left join stored_days
-        on paired.account_id = stored_days.account_id
-        and paired.date_day = stored_days.date_day
-    where stored_days.account_id is null
-        or stored_days.source_fingerprint <> paired.source_fingerprint
-    union
-    select stored_days.date_day
-    from stored_days
-    left join paired
-        on stored_days.account_id = paired.account_id
-        and stored_days.date_day = paired.date_day
-    where paired.account_id is null
-
-),
-{%- endif %}
-
 to_decompose as (
 
     select * from paired
-    {%- if is_incremental() %}
-    where paired.date_day in (select changed_days.date_day from changed_days)
-    {%- endif %}
+    {#- on a daily run, the days with an account-day new, gone or changed; the stored rows' fingerprints are read from one signal's row #}
+    {{ customer_health.changed_days_only(
+        'paired', 'source_fingerprint',
+        stored_filter="signal_name = '" ~ (config.signals | list)[0] ~ "'") }}
 
 ),
 

@@ -114,9 +114,20 @@ applied as (
         and scored.date_day = matching_overrides.date_day
         and matching_overrides.override_rank = 1
 
+),
+
+{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
+fingerprinted as (
+
+    select
+        applied.*,
+        {{ customer_health.row_fingerprint(['applied']) }} as row_fingerprint
+    from applied
+
 )
 
 select
-    applied.*,
+    fingerprinted.*,
     {{ customer_health.built_at() }} as built_at
-from applied
+from fingerprinted
+{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}

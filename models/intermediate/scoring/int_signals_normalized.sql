@@ -90,9 +90,20 @@ normalized as (
         and with_status.date_day = {{ name }}__percentiles.date_day
     {%- endfor %}
 
+),
+
+{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
+fingerprinted as (
+
+    select
+        normalized.*,
+        {{ customer_health.row_fingerprint(['normalized']) }} as row_fingerprint
+    from normalized
+
 )
 
 select
-    normalized.*,
+    fingerprinted.*,
     {{ customer_health.built_at() }} as built_at
-from normalized
+from fingerprinted
+{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
