@@ -1,9 +1,11 @@
 {#-
-    A 64-bit fingerprint of a list of expressions (a bigint), equal for equal
-    values, nulls included, and different, short of a hash collision, when
-    any value differs. An incremental model stores it with the rows it
-    derives from a wider input row, so a later run can tell the input rows
-    that changed from those it recomputed to the same values.
+    A 64-bit fingerprint (a bigint) of a list of expressions, or of a whole
+    row when the list is one relation's alias: equal for equal values, nulls
+    included, and different, short of a hash collision, when any value
+    differs. An incremental model stores it with each row (or, for rows it
+    derives from a wider input row, the input's), so a later run can tell
+    the rows that changed from those it recomputed to the same values
+    (changed_days_only).
 
     DuckDB hashes the values themselves; PostgreSQL hashes the row's text
     form (doubles render exactly, a null apart from an empty string).
