@@ -71,8 +71,8 @@ def snapshot(project: DbtProject) -> dict[str, list[tuple]]:
 
 
 SCORED = "main_intermediate.int_health_scored"
-# rewrites every recomputed day (the account x day models write again only the days that changed)
-HISTORY = "main_marts.customer_health_history"
+# rewrites every recomputed day (the scoring chain writes again only the days that changed)
+WINDOWED = "main_intermediate.int_product_usage_windowed"
 SCORED_KEY_TEST = "unique_combination_of_columns_int_health_scored_account_id__date_day__date_day"
 TRACKS_KEY_TEST = "unique_combination_of_columns_stg_segment__tracks_message_id__message_id"
 
@@ -102,8 +102,8 @@ def latest_run_scope(project: DbtProject) -> dict:
     scoped key test must fail on the first and, by design, not look at the second.
     """
     days = project.query(
-        f"select score_date, max(built_at) = (select max(built_at) from {HISTORY}) as by_latest_run "
-        f"from {HISTORY} group by score_date order by score_date"
+        f"select date_day, max(built_at) = (select max(built_at) from {WINDOWED}) as by_latest_run "
+        f"from {WINDOWED} group by date_day order by date_day"
     )
     facts = {
         "first_rewritten_day": min(day for day, by_latest in days if by_latest),
@@ -247,13 +247,6 @@ def redelivered_rows(project: DbtProject, message_id: str, calls: dict[str, str]
 
 # the models that write again only the recomputed days that changed (macro changed_days_only)
 CHANGED_DAYS_ONLY = {
-    "main_intermediate.int_account_days": "account_id, date_day",
-    "main_intermediate.int_product_usage_windowed": "account_id, date_day",
-    "main_intermediate.int_support_windowed": "account_id, date_day",
-    "main_intermediate.int_commercial_windowed": "account_id, date_day",
-    "main_intermediate.int_sentiment_windowed": "account_id, date_day",
-    "main_intermediate.int_relationship_windowed": "account_id, date_day",
-    "main_intermediate.int_playbook_conditions_daily": "account_id, date_day",
     "main_intermediate.int_account_signals_daily": "account_id, date_day",
     "main_intermediate.int_signals_normalized": "account_id, date_day",
     "main_intermediate.int_health_scored": "account_id, date_day",
@@ -343,7 +336,7 @@ def test_the_event_counts_are_stored_in_day_order(appended_world):
 
 
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
-    """The history's rows of the latest run are the re-scored days (from the last day held less the lookback)."""
+    """A windowed model's rows of the latest run are the recomputed days (from the last day held less the lookback)."""
     scope = appended_world[0].scope
     assert scope["first_rewritten_day"] == date(2026, 6, 29) - timedelta(days=7)
     assert scope["kept_days_after_it"] == 0

@@ -57,20 +57,9 @@ account_days as (
         on customer_periods.customer_since <= calendar.date_day
         and (customer_periods.customer_until is null or customer_periods.customer_until > calendar.date_day)
 
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        account_days.*,
-        {{ customer_health.row_fingerprint(['account_days']) }} as row_fingerprint
-    from account_days
-
 )
 
 select
-    fingerprinted.*,
+    account_days.*,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from account_days

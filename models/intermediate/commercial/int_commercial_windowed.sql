@@ -500,21 +500,10 @@ with_history as (
         and carried_forward.date_day = seats_quality_window_ago.date_day
         and seats_quality_window_ago.is_recomputed = 1
 
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        with_history.*,
-        '{{ customer_health.health_config_version() }}' as config_version,
-        {{ customer_health.row_fingerprint(['with_history', "'" ~ customer_health.health_config_version() ~ "'"]) }} as row_fingerprint
-    from with_history
-
 )
 
 select
-    fingerprinted.*,
+    with_history.*,
+    '{{ customer_health.health_config_version() }}' as config_version,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from with_history

@@ -177,20 +177,9 @@ conditions as (
         on scores.account_id = signals.account_id
         and scores.date_day = signals.date_day
 
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        conditions.*,
-        {{ customer_health.row_fingerprint(['conditions']) }} as row_fingerprint
-    from conditions
-
 )
 
 select
-    fingerprinted.*,
+    conditions.*,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from conditions

@@ -410,43 +410,24 @@ with_window_ago as (
         ) as active_users_window_ago
     from window_rows
 
-),
-
-recomputed_days as (
-
-    select
-        account_id,
-        date_day,
-        has_product_workspace,
-        has_full_trend_history,
-        product_events_in_window,
-        product_events_prior_window,
-        core_workflows_in_window,
-        active_days_in_window,
-        active_users_in_window,
-        features_in_window,
-        users_invited_to_date,
-        core_workflows_to_date,
-        integrations_to_date,
-        active_users_window_ago,
-        '{{ customer_health.health_config_version() }}' as config_version
-    from with_window_ago
-    where is_recomputed = 1
-
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        recomputed_days.*,
-        {{ customer_health.row_fingerprint(['recomputed_days']) }} as row_fingerprint
-    from recomputed_days
-
 )
 
 select
-    fingerprinted.*,
+    account_id,
+    date_day,
+    has_product_workspace,
+    has_full_trend_history,
+    product_events_in_window,
+    product_events_prior_window,
+    core_workflows_in_window,
+    active_days_in_window,
+    active_users_in_window,
+    features_in_window,
+    users_invited_to_date,
+    core_workflows_to_date,
+    integrations_to_date,
+    active_users_window_ago,
+    '{{ customer_health.health_config_version() }}' as config_version,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from with_window_ago
+where is_recomputed = 1

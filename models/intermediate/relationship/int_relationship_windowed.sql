@@ -279,20 +279,9 @@ windowed as (
     left join carried_touch
         on running.account_id = carried_touch.account_id
 
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        windowed.*,
-        {{ customer_health.row_fingerprint(['windowed']) }} as row_fingerprint
-    from windowed
-
 )
 
 select
-    fingerprinted.*,
+    windowed.*,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from windowed

@@ -330,20 +330,9 @@ final as (
         '{{ customer_health.health_config_version() }}' as config_version
     from windowed
 
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        final.*,
-        {{ customer_health.row_fingerprint(['final']) }} as row_fingerprint
-    from final
-
 )
 
 select
-    fingerprinted.*,
+    final.*,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from final

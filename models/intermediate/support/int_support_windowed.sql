@@ -399,21 +399,10 @@ windowed as (
     left join carried
         on running.account_id = carried.account_id
 
-),
-
-{#- a daily run writes again only the recomputed days that changed (macro changed_days_only) #}
-fingerprinted as (
-
-    select
-        windowed.*,
-        '{{ customer_health.health_config_version() }}' as config_version,
-        {{ customer_health.row_fingerprint(['windowed', "'" ~ customer_health.health_config_version() ~ "'"]) }} as row_fingerprint
-    from windowed
-
 )
 
 select
-    fingerprinted.*,
+    windowed.*,
+    '{{ customer_health.health_config_version() }}' as config_version,
     {{ customer_health.built_at() }} as built_at
-from fingerprinted
-{{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+from windowed
