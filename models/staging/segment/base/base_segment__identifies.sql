@@ -9,7 +9,7 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='delete_reloaded+insert',
     unique_key='message_id',
     on_schema_change='fail'
 ) }}

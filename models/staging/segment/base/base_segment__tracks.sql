@@ -6,12 +6,14 @@
     for the same message ids, and ranks those together (a later load of a
     message wins; the earlier copy becomes a duplicate_load reject). The
     staged and rejected tracks both read this table, so the dedupe window runs
-    once per load, not once per reader and day.
+    once per load, not once per reader and day. The write deletes only the
+    stored copies read back (strategy delete_reloaded+insert), so a load
+    without re-deliveries appends.
 -#}
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='delete_reloaded+insert',
     unique_key='message_id',
     on_schema_change='fail'
 ) }}
