@@ -137,10 +137,16 @@ def latest_run_scope(project: DbtProject) -> dict:
     return facts
 
 
+def compiled_sql(project: DbtProject, name: str, *flags: str) -> str:
+    """The SQL dbt compiles for one model or test (its tests and unit tests not selected with it)."""
+    results = project.run("compile", "-s", name, "--indirect-selection", "empty", *flags).result.results
+    (compiled,) = [result for result in results if result.node.name == name]
+    return compiled.node.compiled_code
+
+
 def planned_joins(project: DbtProject, test_name: str) -> dict:
     """The compiled SQL of a scoped key test and the join types DuckDB plans for it."""
-    (compiled,) = project.run("compile", "-s", test_name).result.results
-    sql = compiled.node.compiled_code
+    sql = compiled_sql(project, test_name)
     con = duckdb.connect(str(project.db_path), read_only=True)
     try:
         plan = "\n".join(row[1] for row in con.execute("explain " + sql).fetchall())
@@ -453,14 +459,13 @@ def test_days_after_a_recent_churn_are_removed(appended_world):
 
 def hash_join_cardinalities(project: DbtProject, model: str, *flags: str) -> list[int]:
     """The rows each hash join of a model's compiled query put out, run once with DuckDB's profiler."""
-    results = project.run("compile", "-s", model, "--indirect-selection", "empty", *flags).result.results
-    (compiled,) = [result for result in results if result.node.unique_id == f"model.customer_health.{model}"]
+    sql = compiled_sql(project, model, *flags)
     profile = project.work_dir / f"{model}_profile.json"
     con = duckdb.connect(str(project.db_path), read_only=True)
     try:
         con.execute("pragma enable_profiling = 'json'")
         con.execute(f"pragma profiling_output = '{profile}'")
-        con.execute(compiled.node.compiled_code).fetchall()
+        con.execute(sql).fetchall()
         con.execute("pragma disable_profiling")
     finally:
         con.close()
