@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.abc
 import os
 import sys
 
@@ -93,5 +94,20 @@ def main(argv=None) -> int:
     return 0
 
 
+class WithoutPandas(importlib.abc.MetaPathFinder):
+    """Makes pandas unimportable in the generator's own process.
+
+    The generator hands pyarrow and DuckDB numpy arrays and Arrow tables only, but pyarrow imports pandas on
+    its first array conversion just to check whether the input is a pandas object: a quarter of a second
+    before the first simulated day, when nothing else runs.  Installed by the command line only, so that a
+    process importing the package (the tests) keeps its pandas."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"the demo-world generator does not use {name}", name=name)
+        return None
+
+
 if __name__ == "__main__":
+    sys.meta_path.insert(0, WithoutPandas())
     sys.exit(main())

@@ -414,3 +414,41 @@ def test_memory_limit_caps_the_writing_connection(work):
     # the CLI default is a small cap, not DuckDB's 80% of RAM
     import generate_demo_world
     assert generate_demo_world.parse_args(["--db", "x.duckdb"]).memory_limit == "2GB"
+
+
+# runs the command line as `python scripts/generate_demo_world.py ...` does, then says which modules it loaded
+RUN_AND_LIST_MODULES = """
+import runpy, sys
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit as e:
+    if e.code:
+        raise
+print("loaded:", " ".join(sorted(m for m in sys.modules if m.split(".")[0] in ("pandas", "pyarrow", "duckdb"))))
+"""
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_the_command_line_runs_without_pandas(work, dirty):
+    """pyarrow imports pandas on its first array conversion only to check the input's type (a quarter of a
+    second before the first simulated day): the command line blocks the import, and every table, the dirty
+    and the append paths included, is still written from numpy arrays and Arrow tables alone."""
+    db = work / f"no_pandas_{dirty}.duckdb"
+    args = [sys.executable, "-c", RUN_AND_LIST_MODULES, str(SCRIPT), "--db", str(db), "--accounts", "30",
+            "--start-date", "2026-03-01", "--quiet"] + (["--dirty"] if dirty else [])
+    first = subprocess.run(args + ["--end-date", "2026-06-29"], capture_output=True, text=True, cwd=ROOT)
+    assert first.returncode == 0, first.stderr[-2000:]
+    again = subprocess.run(args + ["--end-date", "2026-06-30", "--append-after", "2026-06-29"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0, again.stderr[-2000:]
+    for run in (first, again):
+        loaded = re.search(r"^loaded: (.*)$", run.stdout, re.M).group(1).split()
+        assert "pyarrow" in loaded and "duckdb" in loaded
+        assert not [m for m in loaded if m.split(".")[0] == "pandas"], loaded
+    assert q1(db, "SELECT count(*) FROM raw_segment.tracks WHERE uuid_ts >= TIMESTAMPTZ '2026-06-30'") > 0
+    # a process importing the generator keeps its pandas: the blocker is the command line's alone
+    import importlib
+
+    import generate_demo_world  # noqa: F401
+    assert importlib.import_module("pandas").__name__ == "pandas"
