@@ -257,8 +257,15 @@ fingerprinted as (
 
 )
 
+{#-
+    Written in day order: every model downstream reads this table by day
+    (a daily run: the days it recomputes), and the rows of a day stored
+    together let the engine skip the rest of the table. The scores,
+    drivers and playbook conditions inherit the order.
+-#}
 select
     fingerprinted.*,
     {{ customer_health.built_at() }} as built_at
 from fingerprinted
 {{ customer_health.changed_days_only('fingerprinted', 'row_fingerprint') }}
+order by fingerprinted.date_day
