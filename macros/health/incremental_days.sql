@@ -18,19 +18,36 @@
     get. It is read before any pre-hook runs, so a model and its hooks agree.
 -#}
 
-{#- The first day recomputed, as a date, or none for every day. -#}
+{#-
+    The first day recomputed, as a date, or none for every day.
+
+    Read once per model: a model asks for it in several places (the days it
+    recomputes, the days of context before them, the carried values), and
+    each read is a query on the model's table before the model runs. The
+    answer is kept in the model's compile context (`model`, a new dict for
+    every node and run) under a key naming the relation and the stale
+    condition, so no other model or later run sees it.
+
+    The stale rows are counted with a filter rather than inside the
+    aggregate: the engine then skips the row groups whose stored
+    config_version cannot differ (all of them, on a normal day).
+-#}
 {% macro incremental_first_day(stale_condition=none) %}
     {%- if execute and is_incremental() -%}
+        {%- set cache_key = 'customer_health__first_day ' ~ this ~ ' ' ~ (stale_condition or '') -%}
+        {%- if cache_key in model -%}
+            {{- return(model[cache_key]) -}}
+        {%- endif -%}
         {%- set query -%}
             select
                 case
                     when count(*) = 0
-                        or max(case
-                            when config_version <> '{{ customer_health.health_config_version() }}'
+                        or (
+                            select count(*)
+                            from {{ this }}
+                            where config_version <> '{{ customer_health.health_config_version() }}'
                             {%- if stale_condition %} or ({{ stale_condition }}){% endif %}
-                                then 1
-                            else 0
-                        end) = 1
+                        ) > 0
                         then null
                     else cast({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'max(date_day)') }} as date)
                 end as first_day,
@@ -48,10 +65,10 @@
                 ~ (last_day | string)[:10] ~ "). Scoring as of an earlier day rebuilds the history: run with "
                 ~ "--full-refresh, or build into another target or schema.") }}
         {%- endif -%}
-        {%- if value is not none -%}
-            {#- a date, a datetime or text, depending on the engine's driver -#}
-            {{- return(modules.datetime.date.fromisoformat((value | string)[:10])) -}}
-        {%- endif -%}
+        {#- a date, a datetime or text, depending on the engine's driver -#}
+        {%- set first_day = modules.datetime.date.fromisoformat((value | string)[:10]) if value is not none else none -%}
+        {%- do model.update({cache_key: first_day}) -%}
+        {{- return(first_day) -}}
     {%- endif -%}
     {{- return(none) -}}
 {% endmacro %}

@@ -367,6 +367,17 @@ def test_the_account_day_signals_are_stored_in_day_order(appended_world):
         assert days_per_vector < 60, (relation, days_per_vector)
 
 
+def test_a_model_reads_its_first_day_to_recompute_once(appended_world):
+    """The first day to recompute is a query on the model's table; models that need it in several places run it once."""
+    project = appended_world[0]
+    models = ("int_product_usage_windowed", "int_health_drivers_recent", "int_playbook_onsets")
+    project.run("compile", "--select", " ".join(models))
+    log = (project.work_dir / "logs" / "dbt.log").read_text(errors="replace")
+    this_run = log[log.rindex("Running with dbt"):]
+    reads = re.findall(r'as first_day,\s+max\(date_day\) as last_day\s+from "[^"]+"\."[^"]+"\."([^"]+)"', this_run)
+    assert sorted(reads) == sorted(models)
+
+
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
     """A windowed model's rows of the latest run are the recomputed days (from the last day held less the lookback)."""
     scope = appended_world[0].scope
