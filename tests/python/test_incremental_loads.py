@@ -330,16 +330,20 @@ def test_incremental_run_equals_full_refresh(appended_world, relation):
     assert incremental[relation] == full_refresh[relation]
 
 
+def stored_rows_out_of_day_order(project, relation: str, day_column: str) -> int:
+    """Stored rows (DuckDB's rowid order) whose day is earlier than the row before them; 0 for a table in day order."""
+    assert project.scalar(f"select count(distinct {day_column}) from {relation}") > 400
+    return project.scalar(
+        f"select count(*) from (select {day_column} < lag({day_column}) over (order by rowid) as earlier_than_previous "
+        f"from {relation}) as stored where earlier_than_previous"
+    )
+
+
 def test_the_event_counts_are_stored_in_day_order(appended_world):
     """After the full refresh: the daily readers filter on the day, and in day order the engine skips other days."""
     project = appended_world[0]
-    counts = "main_intermediate.int_product_events_mapped_to_accounts"
-    assert project.scalar(f"select count(distinct occurred_on) from {counts}") > 400
-    out_of_order = project.scalar(
-        f"select count(*) from (select occurred_on < lag(occurred_on) over (order by rowid) as earlier_than_previous "
-        f"from {counts}) as stored where earlier_than_previous"
-    )
-    assert out_of_order == 0
+    assert stored_rows_out_of_day_order(project, "main_intermediate.int_product_events_mapped_to_accounts",
+                                        "occurred_on") == 0
 
 
 def test_the_account_day_signals_are_stored_in_day_order(appended_world):
@@ -349,13 +353,7 @@ def test_the_account_day_signals_are_stored_in_day_order(appended_world):
     and skips the rest, where in account order every stretch of rows holds every day.
     """
     project = appended_world[0]
-    signals = "main_intermediate.int_account_signals_daily"
-    assert project.scalar(f"select count(distinct date_day) from {signals}") > 400
-    out_of_order = project.scalar(
-        f"select count(*) from (select date_day < lag(date_day) over (order by rowid) as earlier_than_previous "
-        f"from {signals}) as stored where earlier_than_previous"
-    )
-    assert out_of_order == 0
+    assert stored_rows_out_of_day_order(project, "main_intermediate.int_account_signals_daily", "date_day") == 0
     # downstream: the days in each stretch of 2,048 stored rows (DuckDB's vector), ~20 in day order at this size
     # and every day (~550) in account order
     for relation in ("main_intermediate.int_signals_normalized", "main_intermediate.int_health_scored",
