@@ -25,8 +25,8 @@
     recomputes, the days of context before them, the carried values), and
     each read is a query on the model's table before the model runs. The
     answer is kept in the model's compile context (`model`, a new dict for
-    every node and run) under a key naming the relation and the stale
-    condition, so no other model or later run sees it.
+    every node and run, so no other model or later run sees it), one per
+    stale condition.
 
     The stale rows are counted with a filter rather than inside the
     aggregate: the engine then skips the row groups whose stored
@@ -34,7 +34,7 @@
 -#}
 {% macro incremental_first_day(stale_condition=none) %}
     {%- if execute and is_incremental() -%}
-        {%- set cache_key = 'customer_health__first_day ' ~ this ~ ' ' ~ (stale_condition or '') -%}
+        {%- set cache_key = 'customer_health__first_day ' ~ (stale_condition or '') -%}
         {%- if cache_key in model -%}
             {{- return(model[cache_key]) -}}
         {%- endif -%}
