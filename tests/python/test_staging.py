@@ -413,6 +413,93 @@ def test_unmatched_identities_are_counted_not_dropped(dirty_world: DbtProject):
     assert mapped_customers == staged_customers
 
 
+def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty_world: DbtProject, tmp_path):
+    """A respondent's email maps to the one account whose CRM contacts carry it; an email on contacts of
+    two accounts is ambiguous, and the product users' emails are not consulted then; an email on no
+    contact maps through the product users who identified with it; an email on neither is not found."""
+    copy = copy_of(dirty_world, tmp_path, "respondent_emails")
+    single_contact_email, its_account = copy.query(
+        """
+        select min(email), min(account_id)
+        from main_staging.stg_salesforce__contacts
+        where email in (
+            select email from main_staging.stg_salesforce__contacts
+            where email is not null
+            group by email
+            having count(distinct account_id) = 1
+        )
+        group by email
+        order by 1
+        limit 1
+        """
+    )[0]
+    shared_contact_id, shared_email, first_account = copy.query(
+        """
+        select id, lower(trim(email)), account_id from raw_salesforce.contact
+        where id in (select contact_id from main_staging.stg_salesforce__contacts where email is not null)
+            and lower(trim(email)) <> ?
+        order by id
+        limit 1
+        """,
+        [single_contact_email],
+    )[0]
+    other_account = copy.scalar(
+        "select min(account_id) from main_staging.stg_salesforce__accounts where account_id <> ?", [first_account]
+    )
+    product_email, product_account = copy.query(
+        """
+        select identifies.email, min(users.account_id)
+        from main_staging.stg_segment__identifies as identifies
+        inner join main_intermediate.int_account_identity_map as users
+            on users.source_system = 'segment' and users.source_entity = 'user'
+            and identifies.user_id = users.source_id
+        where identifies.email is not null
+            and users.account_id is not null
+            and identifies.email not in (
+                select email from main_staging.stg_salesforce__contacts where email is not null
+            )
+        group by identifies.email
+        having count(distinct users.account_id) = 1
+        order by 1
+        limit 1
+        """
+    )[0]
+    unknown_email = "nobody.at.all@example.invalid"
+
+    con = duckdb.connect(str(copy.db_path))
+    # the same person, now also a contact of another account
+    con.execute(
+        "insert into raw_salesforce.contact "
+        "select * replace ('003SHAREDEMAIL01' as id, ? as account_id) from raw_salesforce.contact where id = ? "
+        "order by _fivetran_synced desc limit 1",
+        [other_account, shared_contact_id],
+    )
+    for n, email in enumerate([single_contact_email, shared_email, product_email, unknown_email]):
+        con.execute(
+            "insert into raw_survey.nps_responses (id, person_id, email, score, created_at, _loaded_at) "
+            "values (?, ?, ?, '9', '2026-06-29T10:00:00Z', timestamp '2026-06-30 12:00:00')",
+            [f"respondent_match_{n}", f"respondent_person_{n}", email.upper()],
+        )
+    con.close()
+    copy.run("run", "--full-refresh", "--select",
+             "base_salesforce__contacts", "base_survey__nps_responses", "int_account_identity_map")
+
+    got = {
+        source_id: (account_id, match_method, unmatched_reason)
+        for source_id, account_id, match_method, unmatched_reason in copy.query(
+            """
+            select source_id, account_id, match_method, unmatched_reason
+            from main_intermediate.int_account_identity_map
+            where source_system = 'survey' and source_entity = 'respondent'
+            """
+        )
+    }
+    assert got[single_contact_email] == (its_account, "crm_contact_email", None)
+    assert got[shared_email] == (None, "crm_contact_email", "email_on_several_accounts")
+    assert got[product_email] == (product_account, "product_user_email", None)
+    assert got[unknown_email] == (None, "product_user_email", "email_not_found")
+
+
 def test_reconciliation_test_fails_when_a_row_goes_missing(dirty_world: DbtProject, tmp_path):
     """The rows_reconcile data test is not vacuous: lose one rejected row and it fails."""
     copy = copy_of(dirty_world, tmp_path, "reconcile")

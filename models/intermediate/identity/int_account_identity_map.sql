@@ -196,15 +196,23 @@ segment_user_rows as (
 
 ),
 
+respondents as (
+
+    select distinct respondent_email from nps_responses
+
+),
+
+{#- only the respondents' emails are looked up: the aggregates below read no other -#}
 contact_accounts_per_email as (
 
     select
-        email,
-        count(distinct account_id) as account_count,
-        min(account_id) as account_id
+        crm_contacts.email,
+        count(distinct crm_contacts.account_id) as account_count,
+        min(crm_contacts.account_id) as account_id
     from crm_contacts
-    where email is not null
-    group by email
+    inner join respondents
+        on crm_contacts.email = respondents.respondent_email
+    group by crm_contacts.email
 
 ),
 
@@ -215,17 +223,12 @@ product_user_accounts_per_email as (
         count(distinct segment_user_rows.account_id) as account_count,
         min(segment_user_rows.account_id) as account_id
     from segment_identifies
+    inner join respondents
+        on segment_identifies.email = respondents.respondent_email
     inner join segment_user_rows
         on segment_identifies.user_id = segment_user_rows.source_id
-    where segment_identifies.email is not null
-        and segment_user_rows.account_id is not null
+    where segment_user_rows.account_id is not null
     group by segment_identifies.email
-
-),
-
-respondents as (
-
-    select distinct respondent_email from nps_responses
 
 ),
 
