@@ -415,12 +415,12 @@ def test_unmatched_identities_are_counted_not_dropped(dirty_world: DbtProject):
 
 def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty_world: DbtProject, tmp_path):
     """A respondent's email maps to the one account whose CRM contacts carry it; an email on contacts of
-    two accounts is ambiguous, and the product users' emails are not consulted then; an email on no
-    contact maps through the product users who identified with it; an email on neither is not found."""
+    two accounts is ambiguous and stays unmatched; an email on no contact maps through the product users
+    who identified with it; an email on neither is not found. Emails compare lower-cased and trimmed."""
     copy = copy_of(dirty_world, tmp_path, "respondent_emails")
     single_contact_email, its_account = copy.query(
         """
-        select min(email), min(account_id)
+        select email, min(account_id)
         from main_staging.stg_salesforce__contacts
         where email in (
             select email from main_staging.stg_salesforce__contacts
