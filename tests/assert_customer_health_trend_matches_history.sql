@@ -24,7 +24,15 @@ score_day as (
 
 ),
 
-{#- the two days compared, not every account-day of the history -#}
+{#- the two days compared, not every account-day of the history (one list: a filter on the scan) -#}
+days_compared as (
+
+    select score_day.score_date from score_day
+    union all
+    select cast({{ dbt.dateadd('day', -30, 'score_day.score_date') }} as date) as score_date from score_day
+
+),
+
 history as (
 
     select
@@ -33,8 +41,7 @@ history as (
         health_score,
         config_version
     from {{ ref('customer_health_history') }}
-    where score_date = (select score_day.score_date from score_day)
-        or score_date = (select {{ dbt.dateadd('day', -30, 'score_day.score_date') }} from score_day)
+    where score_date in (select days_compared.score_date from days_compared)
 
 ),
 

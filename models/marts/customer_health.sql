@@ -13,16 +13,28 @@ with calendar as (
 
 ),
 
+{#- the as-of day and the day 30 before it, for the 30-day change -#}
+days_read as (
+
+    select as_of_date as date_day from calendar
+    union all
+    select cast({{ dbt.dateadd('day', -30, 'as_of_date') }} as date) as date_day from calendar
+
+),
+
 {#-
     Only the two days this model reads: scores is read twice, and an engine
     may materialize a CTE read twice whole (DuckDB did: every account-day of
-    history, ~1 s at 20,000 accounts, for two days of it).
+    history, ~1 s at 20,000 accounts, for two days of it). The days are one
+    list, not two equalities joined by "or": DuckDB turns the list into a
+    filter on the scan and skips the other days of the table, stored in day
+    order, where "or" made it compare every stored row with both (20,000
+    accounts: 0.16-0.28 s -> 0.04 s for the model's query).
 -#}
 scores as (
 
     select * from {{ ref('int_health_scores_overridden') }}
-    where date_day = (select calendar.as_of_date from calendar)
-        or date_day = (select {{ dbt.dateadd('day', -30, 'calendar.as_of_date') }} from calendar)
+    where date_day in (select days_read.date_day from days_read)
 
 ),
 

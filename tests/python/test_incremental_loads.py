@@ -376,6 +376,49 @@ def test_a_model_reads_its_first_day_to_recompute_once(appended_world):
     assert sorted(reads) == sorted(models)
 
 
+def rows_scanned(project, sql: str, table: str, profile_path) -> int:
+    """Rows that DuckDB's scans of table passed on while it ran sql (from its JSON profile)."""
+    con = duckdb.connect(str(project.db_path), read_only=True)
+    try:
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute(f"pragma profiling_output = '{profile_path}'")
+        con.execute(sql).fetchall()
+        con.execute("pragma disable_profiling")
+    finally:
+        con.close()
+
+    def scans(node):
+        info = node.get("extra_info") or {}
+        if node.get("operator_type") == "TABLE_SCAN" and str(info.get("Table", "")).endswith("." + table):
+            yield int(node.get("operator_cardinality") or 0)
+        for child in node.get("children", []):
+            yield from scans(child)
+
+    counts = list(scans(json.loads(profile_path.read_text())))
+    assert counts, f"no scan of {table} in the profile"
+    return sum(counts)
+
+
+def test_the_current_scores_read_only_their_days_of_the_score_table(appended_world, tmp_path):
+    """customer_health reads the as-of day and the day 30 before it. Given as one list of days, the engine
+    filters the scan of the day-ordered scores with it and passes on the rows of those 31 days at most; two
+    equalities joined by "or" made it pass on every stored row."""
+    project = appended_world[0]
+    project.run("compile", "--select", "customer_health")
+    sql = (project.work_dir / "target" / "compiled" / "customer_health" / "models" / "marts"
+           / "customer_health.sql").read_text()
+    scanned = rows_scanned(project, sql, "int_health_scores_overridden", tmp_path / "profile.json")
+    stored, in_window = project.query(
+        """
+        select count(*), count(case when scores.date_day >= calendar.as_of_date - 30 then 1 end)
+        from main_intermediate.int_health_scores_overridden as scores
+        cross join (select as_of_date from main_intermediate.int_scoring_calendar where is_as_of_date) as calendar
+        """
+    )[0]
+    assert stored > 10 * in_window   # the days read are a small part of the table
+    assert 0 < scanned <= in_window, (scanned, in_window, stored)
+
+
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
     """A windowed model's rows of the latest run are the recomputed days (from the last day held less the lookback)."""
     scope = appended_world[0].scope

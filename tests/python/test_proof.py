@@ -103,6 +103,26 @@ def test_history_is_point_in_time(dirty_world: DbtProject, tmp_path):
     assert history_rows(project) == full
 
 
+@pytest.mark.parametrize("tamper", [
+    "score_change_30d = score_change_30d + 1",
+    "trend = case trend when 'down' then 'up' else 'down' end",
+])
+def test_the_trend_check_fails_when_the_current_trend_disagrees_with_history(
+    dirty_world: DbtProject, tmp_path, tamper
+):
+    """assert_customer_health_trend_matches_history reads the history on the score date and 30 days
+    earlier: it passes on the built marts and fails when one account's change or trend is off."""
+    dirty_world.run("test", "--select", "assert_customer_health_trend_matches_history")
+    copy = copy_of(dirty_world, tmp_path, "trend")
+    account_id = copy.scalar(
+        "select min(account_id) from main_marts.customer_health where score_change_30d is not null"
+    )
+    assert account_id is not None, "no account has a 30-day change to tamper with"
+    copy.execute(f"update main_marts.customer_health set {tamper} where account_id = ?", [account_id])
+    result = copy.run("test", "--select", "assert_customer_health_trend_matches_history", expect_success=False)
+    assert not result.success
+
+
 def test_backtest_overall_row_and_metrics(dirty_world: DbtProject):
     overall = dirty_world.query(
         "select evaluations, churners, renewers, auc, accuracy, balanced_accuracy, "
