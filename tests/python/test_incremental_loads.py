@@ -144,6 +144,27 @@ def compiled_sql(project: DbtProject, name: str, *flags: str) -> str:
     return compiled.node.compiled_code
 
 
+def profiled_operators(project: DbtProject, model: str, *flags: str) -> list[dict]:
+    """Every operator of a model's compiled query, run once with DuckDB's JSON profiler (the tree flattened)."""
+    sql = compiled_sql(project, model, *flags)
+    profile = project.work_dir / f"{model}_profile.json"
+    con = duckdb.connect(str(project.db_path), read_only=True)
+    try:
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute(f"pragma profiling_output = '{profile}'")
+        con.execute(sql).fetchall()
+        con.execute("pragma disable_profiling")
+    finally:
+        con.close()
+
+    def walk(node: dict):
+        yield node
+        for child in node.get("children", []):
+            yield from walk(child)
+
+    return list(walk(json.loads(profile.read_text())))
+
+
 def planned_joins(project: DbtProject, test_name: str) -> dict:
     """The compiled SQL of a scoped key test and the join types DuckDB plans for it."""
     sql = compiled_sql(project, test_name)
@@ -376,38 +397,19 @@ def test_a_model_reads_its_first_day_to_recompute_once(appended_world):
     assert sorted(reads) == sorted(models)
 
 
-def rows_scanned(project, sql: str, table: str, profile_path) -> int:
-    """Rows that DuckDB's scans of table passed on while it ran sql (from its JSON profile)."""
-    con = duckdb.connect(str(project.db_path), read_only=True)
-    try:
-        con.execute("pragma enable_profiling = 'json'")
-        con.execute(f"pragma profiling_output = '{profile_path}'")
-        con.execute(sql).fetchall()
-        con.execute("pragma disable_profiling")
-    finally:
-        con.close()
-
-    def scans(node):
-        info = node.get("extra_info") or {}
-        if node.get("operator_type") == "TABLE_SCAN" and str(info.get("Table", "")).endswith("." + table):
-            yield int(node.get("operator_cardinality") or 0)
-        for child in node.get("children", []):
-            yield from scans(child)
-
-    counts = list(scans(json.loads(profile_path.read_text())))
-    assert counts, f"no scan of {table} in the profile"
-    return sum(counts)
-
-
-def test_the_current_scores_read_only_their_days_of_the_score_table(appended_world, tmp_path):
+def test_the_current_scores_read_only_their_days_of_the_score_table(appended_world):
     """customer_health reads the as-of day and the day 30 before it. Given as one list of days, the engine
     filters the scan of the day-ordered scores with it and passes on the rows of those 31 days at most; two
     equalities joined by "or" made it pass on every stored row."""
     project = appended_world[0]
-    project.run("compile", "--select", "customer_health")
-    sql = (project.work_dir / "target" / "compiled" / "customer_health" / "models" / "marts"
-           / "customer_health.sql").read_text()
-    scanned = rows_scanned(project, sql, "int_health_scores_overridden", tmp_path / "profile.json")
+    scans = [
+        int(operator["operator_cardinality"])
+        for operator in profiled_operators(project, "customer_health")
+        if operator.get("operator_type") == "TABLE_SCAN"
+        and str((operator.get("extra_info") or {}).get("Table", "")).endswith(".int_health_scores_overridden")
+    ]
+    assert scans, "no scan of the scores in the profile"
+    scanned = sum(scans)
     stored, in_window = project.query(
         """
         select count(*), count(case when scores.date_day >= calendar.as_of_date - 30 then 1 end)
@@ -536,24 +538,11 @@ def test_days_after_a_recent_churn_are_removed(appended_world):
 
 def hash_join_cardinalities(project: DbtProject, model: str, *flags: str) -> list[int]:
     """The rows each hash join of a model's compiled query put out, run once with DuckDB's profiler."""
-    sql = compiled_sql(project, model, *flags)
-    profile = project.work_dir / f"{model}_profile.json"
-    con = duckdb.connect(str(project.db_path), read_only=True)
-    try:
-        con.execute("pragma enable_profiling = 'json'")
-        con.execute(f"pragma profiling_output = '{profile}'")
-        con.execute(sql).fetchall()
-        con.execute("pragma disable_profiling")
-    finally:
-        con.close()
-
-    def walk(node: dict):
-        if node.get("operator_type") == "HASH_JOIN":
-            yield int(node["operator_cardinality"])
-        for child in node.get("children", []):
-            yield from walk(child)
-
-    return list(walk(json.loads(profile.read_text())))
+    return [
+        int(operator["operator_cardinality"])
+        for operator in profiled_operators(project, model, *flags)
+        if operator.get("operator_type") == "HASH_JOIN"
+    ]
 
 
 def test_onsets_join_the_earlier_values_per_day_and_offset_not_per_rule(appended_world):
