@@ -398,9 +398,10 @@ def test_a_model_reads_its_first_day_to_recompute_once(appended_world):
 
 
 def test_the_current_scores_read_only_their_days_of_the_score_table(appended_world):
-    """customer_health reads the as-of day and the day 30 before it. Given as one list of days, the engine
-    filters the scan of the day-ordered scores with it and passes on the rows of those 31 days at most; two
-    equalities joined by "or" made it pass on every stored row."""
+    """customer_health reads the as-of day and the day 30 before it. Given as one list of days, DuckDB applies
+    them as a filter inside the scan of the scores, which passes on the rows of those 31 days at most; two
+    equalities joined by "or" made it pass on every stored row to a join. (Skipping whole row groups of the
+    day-ordered table shows at 20,000 accounts, not at this size, where the table is one row group.)"""
     project = appended_world[0]
     scans = [
         int(operator["operator_cardinality"])
@@ -409,7 +410,6 @@ def test_the_current_scores_read_only_their_days_of_the_score_table(appended_wor
         and str((operator.get("extra_info") or {}).get("Table", "")).endswith(".int_health_scores_overridden")
     ]
     assert scans, "no scan of the scores in the profile"
-    scanned = sum(scans)
     stored, in_window = project.query(
         """
         select count(*), count(case when scores.date_day >= calendar.as_of_date - 30 then 1 end)
@@ -418,7 +418,7 @@ def test_the_current_scores_read_only_their_days_of_the_score_table(appended_wor
         """
     )[0]
     assert stored > 10 * in_window   # the days read are a small part of the table
-    assert 0 < scanned <= in_window, (scanned, in_window, stored)
+    assert 0 < max(scans) <= in_window, (scans, in_window, stored)
 
 
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):

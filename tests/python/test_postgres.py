@@ -23,6 +23,7 @@ import postgres_server
 from conftest import PROJECT_DIR, SMALL_WORLD_ACCOUNTS, DbtProject, generate_world
 
 PG_WORLD_ACCOUNTS = 80
+TREND_FLAT_POINTS = 5   # health_trend_flat_points in dbt_project.yml
 READER_ROLE = "bi_reader"
 # A world this small is too noisy for the predictive gate; everything else runs.
 NOT_THE_GATE = ("--exclude", "backtest_gate_auc", "backtest_gate_balanced_accuracy", "backtest_gate_tiers_monotonic")
@@ -94,7 +95,10 @@ def pg_rows(server, sql: str, user: str = postgres_server.SUPERUSER) -> list[tup
 
 
 def test_every_account_gets_the_same_score_and_tier_on_both_engines(server, duckdb_world, postgres_world):
-    sql = "select account_id, health_score, health_tier, coverage_pct, top_risk_driver from {schema}.customer_health order by account_id"
+    sql = (
+        "select account_id, health_score, health_tier, coverage_pct, top_risk_driver, score_change_30d, trend "
+        "from {schema}.customer_health order by account_id"
+    )
     on_duckdb = duckdb_world.query(sql.format(schema="main_marts"))
     on_postgres = pg_rows(server, sql.format(schema=MARTS_SCHEMA))
     assert len(on_duckdb) > PG_WORLD_ACCOUNTS / 2
@@ -106,6 +110,13 @@ def test_every_account_gets_the_same_score_and_tier_on_both_engines(server, duck
             assert abs(float(duck[1]) - float(pg[1])) <= 0.01, (duck, pg)
         assert duck[2] == pg[2], (duck, pg)
         assert abs(float(duck[3]) - float(pg[3])) <= 0.1, (duck, pg)
+        # the change over 30 days reads the score 30 days back: both engines find it or neither does
+        assert (duck[5] is None) == (pg[5] is None), (duck, pg)
+        if duck[5] is not None:
+            assert abs(float(duck[5]) - float(pg[5])) <= 0.02, (duck, pg)
+            if abs(abs(float(duck[5])) - TREND_FLAT_POINTS) > 0.02:   # not on the edge of 'flat'
+                assert duck[6] == pg[6], (duck, pg)
+    assert sum(row[5] is not None for row in on_duckdb) > len(on_duckdb) / 2
 
 
 def test_history_and_backtest_agree_on_both_engines(server, duckdb_world, postgres_world):

@@ -433,12 +433,14 @@ def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty
         limit 1
         """
     )[0]
+    # a staged contact whose raw record was loaded once, so the copy below is that very row
     shared_contact_id, shared_email, first_account = copy.query(
         """
-        select id, lower(trim(email)), account_id from raw_salesforce.contact
-        where id in (select contact_id from main_staging.stg_salesforce__contacts where email is not null)
-            and lower(trim(email)) <> ?
-        order by id
+        select contact_id, email, account_id from main_staging.stg_salesforce__contacts
+        where email is not null
+            and email <> ?
+            and contact_id in (select id from raw_salesforce.contact group by id having count(*) = 1)
+        order by contact_id
         limit 1
         """,
         [single_contact_email],
@@ -470,15 +472,15 @@ def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty
     # the same person, now also a contact of another account
     con.execute(
         "insert into raw_salesforce.contact "
-        "select * replace ('003SHAREDEMAIL01' as id, ? as account_id) from raw_salesforce.contact where id = ? "
-        "order by _fivetran_synced desc limit 1",
-        [other_account, shared_contact_id],
+        "select * replace ('003SHAREDEMAIL01' as id, ? as account_id, ? as email) from raw_salesforce.contact "
+        "where id = ?",
+        [other_account, shared_email, shared_contact_id],
     )
     for n, email in enumerate([single_contact_email, shared_email, product_email, unknown_email]):
         con.execute(
             "insert into raw_survey.nps_responses (id, person_id, email, score, created_at, _loaded_at) "
             "values (?, ?, ?, '9', '2026-06-29T10:00:00Z', timestamp '2026-06-30 12:00:00')",
-            [f"respondent_match_{n}", f"respondent_person_{n}", email.upper()],
+            [f"respondent_match_{n}", f"respondent_person_{n}", f"  {email.upper()} "],
         )
     con.close()
     copy.run("run", "--full-refresh", "--select",
