@@ -11,10 +11,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_world.py"
+# the project's configured vars (dbt_project.yml), for tests that need a default
+PROJECT_VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 # Small enough for a quick suite, large enough for every code path (segments,
 # churn, traps, dirty rows).

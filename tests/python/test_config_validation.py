@@ -4,11 +4,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-import yaml
 
-from conftest import PROJECT_DIR, DbtProject
-
-PROJECT_VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+from conftest import PROJECT_VARS, DbtProject
 
 
 def scorecards_with(path: list[str], value):

@@ -20,10 +20,10 @@ import pytest
 
 import load_raw_to_postgres
 import postgres_server
-from conftest import PROJECT_DIR, SMALL_WORLD_ACCOUNTS, DbtProject, generate_world
+from conftest import PROJECT_DIR, PROJECT_VARS, SMALL_WORLD_ACCOUNTS, DbtProject, generate_world
 
 PG_WORLD_ACCOUNTS = 80
-TREND_FLAT_POINTS = 5   # health_trend_flat_points in dbt_project.yml
+TREND_FLAT_POINTS = PROJECT_VARS["health_trend_flat_points"]
 READER_ROLE = "bi_reader"
 # A world this small is too noisy for the predictive gate; everything else runs.
 NOT_THE_GATE = ("--exclude", "backtest_gate_auc", "backtest_gate_balanced_accuracy", "backtest_gate_tiers_monotonic")

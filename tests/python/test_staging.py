@@ -417,8 +417,7 @@ def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty
     """A respondent's email maps to the one account whose CRM contacts carry it; an email on contacts of
     two accounts is ambiguous and stays unmatched; an email on no contact maps through the product users
     who identified with it; an email on neither is not found. Emails compare lower-cased and trimmed."""
-    copy = copy_of(dirty_world, tmp_path, "respondent_emails")
-    single_contact_email, its_account = copy.query(
+    single_contact_email, its_account = dirty_world.query(
         """
         select email, min(account_id)
         from main_staging.stg_salesforce__contacts
@@ -434,7 +433,7 @@ def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty
         """
     )[0]
     # a staged contact whose raw record was loaded once, so the copy below is that very row
-    shared_contact_id, shared_email, first_account = copy.query(
+    shared_contact_id, shared_email, first_account = dirty_world.query(
         """
         select contact_id, email, account_id from main_staging.stg_salesforce__contacts
         where email is not null
@@ -445,10 +444,10 @@ def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty
         """,
         [single_contact_email],
     )[0]
-    other_account = copy.scalar(
+    other_account = dirty_world.scalar(
         "select min(account_id) from main_staging.stg_salesforce__accounts where account_id <> ?", [first_account]
     )
-    product_email, product_account = copy.query(
+    product_email, product_account = dirty_world.query(
         """
         select identifies.email, min(users.account_id)
         from main_staging.stg_segment__identifies as identifies
@@ -468,23 +467,19 @@ def test_survey_respondents_match_by_contact_email_then_product_user_email(dirty
     )[0]
     unknown_email = "nobody.at.all@example.invalid"
 
-    con = duckdb.connect(str(copy.db_path))
+    copy = survey_base_with(dirty_world, tmp_path, "respondent_emails", [
+        {"id": f"respondent_match_{n}", "person_id": f"respondent_person_{n}", "email": f"  {email.upper()} ",
+         "created_at": "2026-06-29T10:00:00Z"}
+        for n, email in enumerate([single_contact_email, shared_email, product_email, unknown_email])
+    ])
     # the same person, now also a contact of another account
-    con.execute(
+    copy.execute(
         "insert into raw_salesforce.contact "
         "select * replace ('003SHAREDEMAIL01' as id, ? as account_id, ? as email) from raw_salesforce.contact "
         "where id = ?",
         [other_account, shared_email, shared_contact_id],
     )
-    for n, email in enumerate([single_contact_email, shared_email, product_email, unknown_email]):
-        con.execute(
-            "insert into raw_survey.nps_responses (id, person_id, email, score, created_at, _loaded_at) "
-            "values (?, ?, ?, '9', '2026-06-29T10:00:00Z', timestamp '2026-06-30 12:00:00')",
-            [f"respondent_match_{n}", f"respondent_person_{n}", f"  {email.upper()} "],
-        )
-    con.close()
-    copy.run("run", "--full-refresh", "--select",
-             "base_salesforce__contacts", "base_survey__nps_responses", "int_account_identity_map")
+    copy.run("run", "--full-refresh", "--select", "base_salesforce__contacts", "int_account_identity_map")
 
     got = {
         source_id: (account_id, match_method, unmatched_reason)
