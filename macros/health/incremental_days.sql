@@ -99,10 +99,11 @@
 {% endmacro %}
 
 {#-
-    The latest load an incremental model already holds, as a timestamp
-    literal (none on a full refresh or an empty table). Filtering on a
-    literal rather than a subquery lets the engine skip the older part of a
-    large table instead of comparing every row with a subquery result.
+    An aggregate over the rows an incremental model already holds (its latest
+    load, or its last day), as a timestamp literal: none on a full refresh,
+    an empty table, or when the aggregate is null. Filtering on a literal
+    rather than a subquery lets the engine skip the older part of a large
+    table instead of comparing every row with a subquery result.
 -#}
 {% macro incremental_watermark(expression) %}
     {%- if execute and is_incremental() -%}

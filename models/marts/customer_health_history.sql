@@ -24,26 +24,25 @@
 ) }}
 
 {%- set config_version = customer_health.health_config_version() %}
+{#-
+    The last day held of the current configuration, read when the model is
+    compiled and written in as a literal (none on a full refresh, or when no
+    row of this version is held: every day is scored). A literal filter runs
+    inside the scan of the scores; a filter on a subquery's result is applied
+    after reading every stored row.
+-#}
+{%- set last_scored = customer_health.incremental_watermark(
+    "max(case when config_version = '" ~ config_version ~ "' then score_date end)"
+) %}
 
 with scores as (
 
     select * from {{ ref('int_health_scores_overridden') }}
+    {% if last_scored is not none -%}
+    where date_day >= cast({{ dbt.dateadd('day', -var('health_history_lookback_days'), last_scored) }} as date)
+    {%- endif %}
 
 ),
-
-{% if is_incremental() %}
-rescore_from as (
-
-    select
-        coalesce(
-            max({{ dbt.dateadd('day', -var('health_history_lookback_days'), 'score_date') }}),
-            cast('1900-01-01' as date)
-        ) as first_day
-    from {{ this }}
-    where config_version = '{{ config_version }}'
-
-),
-{% endif %}
 
 history as (
 
@@ -63,10 +62,6 @@ history as (
         scores.next_renewal_on as renewal_date,
         scores.config_version
     from scores
-    {% if is_incremental() %}
-    cross join rescore_from
-    where scores.date_day >= rescore_from.first_day
-    {% endif %}
 
 )
 

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from conftest import DbtProject, generate_world
+from conftest import PROJECT_VARS, DbtProject, generate_world
 
 ACCOUNTS = 120
 START = date(2024, 12, 30)
@@ -397,28 +397,55 @@ def test_a_model_reads_its_first_day_to_recompute_once(appended_world):
     assert sorted(reads) == sorted(models)
 
 
+def scan_cardinalities(project: DbtProject, model: str, table: str) -> list[int]:
+    """The rows each scan of one table put out in a model's compiled query, run once with DuckDB's profiler."""
+    return [
+        int(operator["operator_cardinality"])
+        for operator in profiled_operators(project, model)
+        if operator.get("operator_type") == "TABLE_SCAN"
+        and str((operator.get("extra_info") or {}).get("Table", "")).endswith(f".{table}")
+    ]
+
+
+def score_rows_from(project: DbtProject, first_day_sql: str) -> tuple[int, int]:
+    """The rows of the score table, and those on or after a day (SQL over the calendar's as_of_date)."""
+    return project.query(
+        f"""
+        select count(*), count(case when scores.date_day >= {first_day_sql} then 1 end)
+        from main_intermediate.int_health_scores_overridden as scores
+        cross join (select as_of_date from main_intermediate.int_scoring_calendar where is_as_of_date) as calendar
+        """
+    )[0]
+
+
 def test_the_current_scores_read_only_their_days_of_the_score_table(appended_world):
     """customer_health reads the as-of day and the day 30 before it. Given as one list of days, DuckDB applies
     them as a filter inside the scan of the scores, which passes on the rows of those 31 days at most; two
     equalities joined by "or" made it pass on every stored row to a join. (Skipping whole row groups of the
     day-ordered table shows at 20,000 accounts, not at this size, where the table is one row group.)"""
     project = appended_world[0]
-    scans = [
-        int(operator["operator_cardinality"])
-        for operator in profiled_operators(project, "customer_health")
-        if operator.get("operator_type") == "TABLE_SCAN"
-        and str((operator.get("extra_info") or {}).get("Table", "")).endswith(".int_health_scores_overridden")
-    ]
+    scans = scan_cardinalities(project, "customer_health", "int_health_scores_overridden")
     assert scans, "no scan of the scores in the profile"
-    stored, in_window = project.query(
-        """
-        select count(*), count(case when scores.date_day >= calendar.as_of_date - 30 then 1 end)
-        from main_intermediate.int_health_scores_overridden as scores
-        cross join (select as_of_date from main_intermediate.int_scoring_calendar where is_as_of_date) as calendar
-        """
-    )[0]
+    stored, in_window = score_rows_from(project, "calendar.as_of_date - 30")
     assert stored > 10 * in_window   # the days read are a small part of the table
     assert 0 < max(scans) <= in_window, (scans, in_window, stored)
+
+
+def test_the_history_reads_only_its_lookback_days_of_the_score_table(appended_world):
+    """An incremental run of the history re-scores the last day it holds less the lookback, and later days.
+
+    That day is read when the model is compiled and written in as a literal, so DuckDB filters inside the scan
+    of the scores; joined from a subquery, the scan passed on every stored row (the full table's count here).
+    """
+    project = appended_world[0]
+    lookback = PROJECT_VARS["health_history_lookback_days"]
+    last_held = project.scalar("select max(score_date) from main_marts.customer_health_history")
+    assert last_held == END
+    scans = scan_cardinalities(project, "customer_health_history", "int_health_scores_overridden")
+    assert scans, "no scan of the scores in the profile"
+    stored, in_lookback = score_rows_from(project, f"cast('{last_held - timedelta(days=lookback)}' as date)")
+    assert stored > 10 * in_lookback
+    assert 0 < max(scans) <= in_lookback, (scans, in_lookback, stored)
 
 
 def test_an_incremental_run_stamps_only_the_days_it_rewrote(appended_world):
