@@ -408,7 +408,7 @@ def scan_cardinalities(project: DbtProject, model: str, table: str) -> list[int]
 
 
 def score_rows_from(project: DbtProject, first_day_sql: str) -> tuple[int, int]:
-    """The rows of the score table, and those on or after a day (SQL over the calendar's as_of_date)."""
+    """The rows of the score table, and those on or after a day (SQL; `calendar.as_of_date` is the as-of day)."""
     return project.query(
         f"""
         select count(*), count(case when scores.date_day >= {first_day_sql} then 1 end)
