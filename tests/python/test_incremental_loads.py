@@ -165,6 +165,18 @@ def profiled_operators(project: DbtProject, model: str, *flags: str) -> list[dic
     return list(walk(json.loads(profile.read_text())))
 
 
+def operator_cardinalities(project: DbtProject, model: str, operator_type: str, *flags: str,
+                           table: str | None = None) -> list[int]:
+    """The rows each operator of one type put out in a model's compiled query (of a scan: only scans of
+    `table`, when given), run once with DuckDB's profiler."""
+    return [
+        int(operator["operator_cardinality"])
+        for operator in profiled_operators(project, model, *flags)
+        if operator.get("operator_type") == operator_type
+        and (table is None or str((operator.get("extra_info") or {}).get("Table", "")).endswith(f".{table}"))
+    ]
+
+
 def planned_joins(project: DbtProject, test_name: str) -> dict:
     """The compiled SQL of a scoped key test and the join types DuckDB plans for it."""
     sql = compiled_sql(project, test_name)
@@ -397,16 +409,6 @@ def test_a_model_reads_its_first_day_to_recompute_once(appended_world):
     assert sorted(reads) == sorted(models)
 
 
-def scan_cardinalities(project: DbtProject, model: str, table: str) -> list[int]:
-    """The rows each scan of one table put out in a model's compiled query, run once with DuckDB's profiler."""
-    return [
-        int(operator["operator_cardinality"])
-        for operator in profiled_operators(project, model)
-        if operator.get("operator_type") == "TABLE_SCAN"
-        and str((operator.get("extra_info") or {}).get("Table", "")).endswith(f".{table}")
-    ]
-
-
 def score_rows_from(project: DbtProject, first_day_sql: str) -> tuple[int, int]:
     """The rows of the score table, and those on or after a day (SQL; `calendar.as_of_date` is the as-of day)."""
     return project.query(
@@ -424,7 +426,7 @@ def test_the_current_scores_read_only_their_days_of_the_score_table(appended_wor
     equalities joined by "or" made it pass on every stored row to a join. (Skipping whole row groups of the
     day-ordered table shows at 20,000 accounts, not at this size, where the table is one row group.)"""
     project = appended_world[0]
-    scans = scan_cardinalities(project, "customer_health", "int_health_scores_overridden")
+    scans = operator_cardinalities(project, "customer_health", "TABLE_SCAN", table="int_health_scores_overridden")
     assert scans, "no scan of the scores in the profile"
     stored, in_window = score_rows_from(project, "calendar.as_of_date - 30")
     assert stored > 10 * in_window   # the days read are a small part of the table
@@ -441,7 +443,9 @@ def test_the_history_reads_only_its_lookback_days_of_the_score_table(appended_wo
     lookback = PROJECT_VARS["health_history_lookback_days"]
     last_held = project.scalar("select max(score_date) from main_marts.customer_health_history")
     assert last_held == END
-    scans = scan_cardinalities(project, "customer_health_history", "int_health_scores_overridden")
+    scans = operator_cardinalities(
+        project, "customer_health_history", "TABLE_SCAN", table="int_health_scores_overridden"
+    )
     assert scans, "no scan of the scores in the profile"
     stored, in_lookback = score_rows_from(project, f"cast('{last_held - timedelta(days=lookback)}' as date)")
     assert stored > 10 * in_lookback
@@ -563,15 +567,6 @@ def test_days_after_a_recent_churn_are_removed(appended_world):
     assert last_scored == date(2026, 6, 26)
 
 
-def hash_join_cardinalities(project: DbtProject, model: str, *flags: str) -> list[int]:
-    """The rows each hash join of a model's compiled query put out, run once with DuckDB's profiler."""
-    return [
-        int(operator["operator_cardinality"])
-        for operator in profiled_operators(project, model, *flags)
-        if operator.get("operator_type") == "HASH_JOIN"
-    ]
-
-
 def test_onsets_join_the_earlier_values_per_day_and_offset_not_per_rule(appended_world):
     """The earlier-values join sees each account-day once per comparison offset, never once per rule.
 
@@ -585,7 +580,7 @@ def test_onsets_join_the_earlier_values_per_day_and_offset_not_per_rule(appended
         "select count(*), count(within_days) from main_config.health_playbook_rules"
     )[0]
     assert 0 < comparing < rules
-    joins = hash_join_cardinalities(project, "int_playbook_onsets", "--full-refresh")
+    joins = operator_cardinalities(project, "int_playbook_onsets", "HASH_JOIN", "--full-refresh")
     assert joins
     assert max(joins) <= days * comparing, (max(joins), days, comparing, rules)
 
