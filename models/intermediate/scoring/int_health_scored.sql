@@ -155,12 +155,7 @@ tiered as (
                 and {{ name }}__weight * {{ name }}__normalized = max_weighted_points then '{{ name }}'
             {%- endfor %}
         end as top_strength_driver,
-        case
-            when health_score is null or coverage_pct < {{ config.min_coverage_pct }} then 'insufficient_data'
-            when health_score < {{ config.tiers.red_below }} then 'red'
-            when health_score > {{ config.tiers.green_above }} then 'green'
-            else 'yellow'
-        end as health_tier
+        {{ customer_health.health_tier('health_score', 'coverage_pct') }} as health_tier
     from drivers
 
 ),

@@ -17,8 +17,6 @@
     on_schema_change='fail'
 ) }}
 
-{%- set config = customer_health.health_config() %}
-
 with scored as (
 
     select
@@ -89,12 +87,7 @@ applied as (
         case
             when matching_overrides.override_tier is not null then matching_overrides.override_tier
             when matching_overrides.override_score is not null
-                then
-                    case
-                        when matching_overrides.override_score < {{ config.tiers.red_below }} then 'red'
-                        when matching_overrides.override_score > {{ config.tiers.green_above }} then 'green'
-                        else 'yellow'
-                    end
+                then {{ customer_health.health_tier('matching_overrides.override_score') }}
             else scored.health_tier
         end as health_tier,
         scored.coverage_pct,
