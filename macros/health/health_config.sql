@@ -9,6 +9,7 @@
       scorecards:  [{name, applies_to, weights: {signal: effective weight, summing to 100}}], first match wins, default last
       tiers:       {red_below, green_above}
       min_coverage_pct, trend_flat_points, windows, drivers_days
+      family_weighting: arr or equal (customer_health_account_families)
 -#}
 {% macro health_config() %}
     {{ return(adapter.dispatch('health_config', 'customer_health')()) }}
@@ -59,6 +60,7 @@
     {%- set min_coverage = var('health_min_coverage_pct', none) -%}
     {%- set trend_flat = var('health_trend_flat_points', none) -%}
     {%- set drivers_days = var('health_drivers_days', none) -%}
+    {%- set family_weighting = var('health_family_rollup_weighting', 'arr') -%}
 
     {#- ---- signals ---- -#}
     {%- if raw_signals is not mapping or raw_signals | length == 0 -%}
@@ -241,6 +243,9 @@
     {%- for window in ('activity_days', 'quality_days', 'nps_days', 'qbr_days') -%}
         {{ customer_health._check_number('health_windows.' ~ window, raw_windows.get(window), 1, 730) }}
     {%- endfor -%}
+    {%- if family_weighting not in ('arr', 'equal') -%}
+        {{ customer_health.health_config_error('health_family_rollup_weighting', "is '" ~ family_weighting ~ "'; use arr (weights by ARR) or equal") }}
+    {%- endif -%}
     {%- for window in raw_windows.keys() -%}
         {%- if window not in ('activity_days', 'quality_days', 'nps_days', 'qbr_days') -%}
             {{ customer_health.health_config_error('health_windows.' ~ window, "unknown window; use activity_days, quality_days, nps_days, qbr_days") }}
@@ -256,6 +261,7 @@
         'trend_flat_points': trend_flat,
         'windows': raw_windows,
         'drivers_days': drivers_days,
+        'family_weighting': family_weighting,
     }) }}
 {% endmacro %}
 

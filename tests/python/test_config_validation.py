@@ -108,6 +108,11 @@ def test_default_configuration_parses(project):
             id="coverage-above-100",
         ),
         pytest.param(
+            {"health_family_rollup_weighting": "contract_value"},
+            ["health_family_rollup_weighting", "'contract_value'", "use arr"],
+            id="unknown-family-weighting",
+        ),
+        pytest.param(
             {"health_scorecards": scorecards_with(["smb", "group_weight"], {"support": 1})},
             ["health_scorecards.smb.group_weight", "unknown setting"],
             id="misspelt-key",

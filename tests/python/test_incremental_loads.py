@@ -58,6 +58,7 @@ COMPARED = [
     ("main_marts.customer_health_tier_changes", "account_id, change_date"),
     ("main_marts.customer_health_history", "account_id, score_date, config_version"),
     ("main_marts.customer_health", "account_id"),
+    ("main_marts.customer_health_account_families", "family_account_id"),
 ]
 
 

@@ -132,6 +132,24 @@ def test_history_and_backtest_agree_on_both_engines(server, duckdb_world, postgr
     assert abs(float(duck[2]) - float(pg[2])) <= 1e-6
 
 
+def test_account_hierarchy_and_families_agree_on_both_engines(server, duckdb_world, postgres_world):
+    sql = ("select account_id, top_parent_account_id, hierarchy_depth, hierarchy_status "
+           "from {schema}.int_accounts_mapped_to_top_parents order by account_id")
+    on_duckdb = duckdb_world.query(sql.format(schema="main_intermediate"))
+    assert len(on_duckdb) == PG_WORLD_ACCOUNTS
+    assert pg_rows(server, sql.format(schema="analytics_intermediate")) == on_duckdb
+    sql = ("select family_account_id, family_health_score, family_health_tier, coverage_pct, member_accounts "
+           "from {schema}.customer_health_account_families order by family_account_id")
+    on_duckdb = duckdb_world.query(sql.format(schema="main_marts"))
+    on_postgres = pg_rows(server, sql.format(schema=MARTS_SCHEMA))
+    assert [(row[0], row[2], row[4]) for row in on_postgres] == [(row[0], row[2], row[4]) for row in on_duckdb]
+    for duck, pg in zip(on_duckdb, on_postgres):
+        assert (duck[1] is None) == (pg[1] is None), (duck, pg)
+        if duck[1] is not None:
+            assert abs(float(duck[1]) - float(pg[1])) <= 0.01, (duck, pg)
+        assert abs(float(duck[3]) - float(pg[3])) <= 0.1, (duck, pg)
+
+
 def test_rejects_reconcile_the_same_way_on_both_engines(server, duckdb_world, postgres_world):
     sql = "select source_table, reject_reason, count(*) from {schema}.stg_rejected_rows group by 1, 2 order by 1, 2"
     duck = duckdb_world.query(sql.format(schema="main_staging"))

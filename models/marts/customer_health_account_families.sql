@@ -1,0 +1,171 @@
+{#-
+    Public contract: one row per account family (a parent account and its
+    subsidiaries, followed down the CRM's parent links) with at least one
+    active customer account scored on the latest day. The family's score is
+    the mean of its accounts' scores weighted by ARR (var
+    health_family_rollup_weighting: arr, the default, or equal), and is tiered
+    like an account's score.
+
+    Missing is not bad: accounts whose tier is insufficient_data add nothing
+    to the family's score; coverage_pct is the share of the family's weight
+    (ARR) that was scored, and below health_min_coverage_pct the family's
+    tier is insufficient_data. A family without any ARR weighs its accounts
+    equally. A red subsidiary in a green family stays visible: worst_tier,
+    the member counts per tier and the lowest-scoring account.
+-#}
+
+{%- set config = customer_health.health_config() %}
+{%- set weigh_by_arr = 'true' if config.family_weighting == 'arr' else 'false' %}
+
+with scored_accounts as (
+
+    select * from {{ ref('customer_health') }}
+
+),
+
+hierarchy as (
+
+    select * from {{ ref('int_accounts_mapped_to_top_parents') }}
+
+),
+
+crm_accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+{#- a top account with at least one subsidiary in the CRM -#}
+families as (
+
+    select
+        top_parent_account_id as family_account_id,
+        count(*) as crm_accounts_in_family
+    from hierarchy
+    group by top_parent_account_id
+    having count(*) > 1
+
+),
+
+members as (
+
+    select
+        families.family_account_id,
+        scored_accounts.account_id,
+        scored_accounts.score_date,
+        scored_accounts.health_score,
+        scored_accounts.health_tier,
+        {#- an override may set a tier without a score: such an account has no score to weigh -#}
+        scored_accounts.health_tier <> 'insufficient_data' and scored_accounts.health_score is not null as is_scored,
+        coalesce(scored_accounts.arr, 0) as arr,
+        scored_accounts.renewal_date,
+        scored_accounts.config_version
+    from scored_accounts
+    inner join hierarchy
+        on scored_accounts.account_id = hierarchy.account_id
+    inner join families
+        on hierarchy.top_parent_account_id = families.family_account_id
+
+),
+
+family_totals as (
+
+    select
+        family_account_id,
+        sum(arr) as family_arr
+    from members
+    group by family_account_id
+
+),
+
+weighted_members as (
+
+    select
+        members.*,
+        case when {{ weigh_by_arr }} and family_totals.family_arr > 0 then 'arr' else 'equal' end as rollup_weighting,
+        case when {{ weigh_by_arr }} and family_totals.family_arr > 0 then members.arr else 1 end as rollup_weight
+    from members
+    inner join family_totals
+        on members.family_account_id = family_totals.family_account_id
+
+),
+
+{#- the family's lowest-scoring scored account (ties: the lowest account id) -#}
+lowest_members as (
+
+    select
+        family_account_id,
+        account_id,
+        health_score,
+        row_number() over (
+            partition by family_account_id
+            order by health_score, account_id
+        ) as score_rank
+    from weighted_members
+    where is_scored
+
+),
+
+rolled_up as (
+
+    select
+        family_account_id,
+        max(score_date) as score_date,
+        max(rollup_weighting) as rollup_weighting,
+        count(*) as member_accounts,
+        sum(case when health_tier = 'green' then 1 else 0 end) as green_accounts,
+        sum(case when health_tier = 'yellow' then 1 else 0 end) as yellow_accounts,
+        sum(case when health_tier = 'red' then 1 else 0 end) as red_accounts,
+        sum(case when health_tier = 'insufficient_data' then 1 else 0 end) as insufficient_data_accounts,
+        sum(case when is_scored then rollup_weight * health_score end)
+        / nullif(sum(case when is_scored then rollup_weight else 0 end), 0) as family_health_score,
+        100.0 * sum(case when is_scored then rollup_weight else 0 end) / sum(rollup_weight) as coverage_pct,
+        sum(arr) as family_arr,
+        sum(case when health_tier = 'red' then arr else 0 end) as red_arr,
+        min(renewal_date) as next_renewal_date,
+        max(config_version) as config_version
+    from weighted_members
+    group by family_account_id
+
+),
+
+final as (
+
+    select
+        rolled_up.family_account_id,
+        crm_accounts.account_name as family_account_name,
+        rolled_up.score_date,
+        round(cast(rolled_up.family_health_score as {{ dbt.type_numeric() }}), 2) as family_health_score,
+        {{ customer_health.health_tier('rolled_up.family_health_score', 'rolled_up.coverage_pct') }} as family_health_tier,
+        round(cast(rolled_up.coverage_pct as {{ dbt.type_numeric() }}), 1) as coverage_pct,
+        rolled_up.rollup_weighting,
+        case
+            when rolled_up.red_accounts > 0 then 'red'
+            when rolled_up.yellow_accounts > 0 then 'yellow'
+            when rolled_up.green_accounts > 0 then 'green'
+            else 'insufficient_data'
+        end as worst_tier,
+        lowest_members.account_id as lowest_scoring_account_id,
+        lowest_members.health_score as lowest_health_score,
+        families.crm_accounts_in_family,
+        rolled_up.member_accounts,
+        rolled_up.green_accounts,
+        rolled_up.yellow_accounts,
+        rolled_up.red_accounts,
+        rolled_up.insufficient_data_accounts,
+        rolled_up.family_arr,
+        rolled_up.red_arr,
+        rolled_up.next_renewal_date,
+        rolled_up.config_version
+    from rolled_up
+    inner join families
+        on rolled_up.family_account_id = families.family_account_id
+    left join crm_accounts
+        on rolled_up.family_account_id = crm_accounts.account_id
+    left join lowest_members
+        on rolled_up.family_account_id = lowest_members.family_account_id
+        and lowest_members.score_rank = 1
+
+)
+
+select * from final
