@@ -17,6 +17,7 @@ Sections (data-chart names):
   churn-by-tier       churn rate per tier in the backtest (customer_health_backtest, overall)
   churn-by-decile     churn rate per score decile (int_backtest_evaluations, ntile(10))
   at-risk-table       the 15 lowest-scored red/yellow accounts with their latest alert
+  families-table      the 15 lowest-scored account families (customer_health_account_families)
   account-history     one account's score over time, with the tier bands
   account-drivers     that account's latest per-signal contribution vs weight
 
@@ -293,6 +294,35 @@ def load_at_risk(wh: Warehouse) -> list[dict]:
     )
 
 
+def load_families(wh: Warehouse) -> list[dict]:
+    """Parent accounts rolled up with their subsidiaries, lowest family score first (none: not built)."""
+    if not wh.has(wh.marts, "customer_health_account_families"):
+        return []
+    return wh.rows(
+        f"""
+        select
+            families.family_account_id,
+            families.family_account_name,
+            families.family_health_score,
+            families.family_health_tier,
+            families.coverage_pct,
+            families.member_accounts,
+            families.crm_accounts_in_family,
+            families.worst_tier,
+            coalesce(lowest.account_name, families.lowest_scoring_account_id) as lowest_scoring_account,
+            families.lowest_health_score,
+            families.family_arr,
+            families.red_arr,
+            families.next_renewal_date
+        from {wh.mart("customer_health_account_families")} as families
+        left join {wh.mart("customer_health")} as lowest
+            on families.lowest_scoring_account_id = lowest.account_id
+        order by families.family_health_score asc nulls last, families.family_account_id
+        limit {AT_RISK_ROWS}
+        """
+    )
+
+
 def pick_account(wh: Warehouse) -> str | None:
     """The riskiest red/yellow account among those with the most history."""
     history_join = ""
@@ -386,6 +416,8 @@ def collect(db_path: Path, schema_prefix: str, account_id: str | None) -> dict:
             "churn_by_decile": load_churn_by_decile(wh, backtest),
             "at_risk": load_at_risk(wh),
             "has_alerts": wh.has(wh.marts, "customer_health_alerts"),
+            "families": load_families(wh),
+            "has_families": wh.has(wh.marts, "customer_health_account_families"),
             "account": load_account(wh, chosen) if chosen else None,
         }
     finally:
@@ -586,41 +618,68 @@ JS = r"""
     return bars(container, items, { width: 1200, height: 260, xTitle: "score decile (D1 = lowest scores), score range below" });
   }
 
-  function atRiskTable(container) {
-    var rows = DATA.at_risk;
+  // A table of rows: cols are [heading, key, kind, cell class]; kind "num" (one decimal), "money", "tier"
+  // (a pill), or a function(row) that returns the cell's text; number cells get the class "num".
+  function dataTable(container, rows, cols, emptyText) {
     var table = document.createElement("table");
-    var cols = [
-      ["Account", "account_name"], ["Segment", "segment"], ["Score", "health_score", "num"],
-      ["Tier", "health_tier"], ["Trend", "trend"], ["Top risk driver", "top_risk_driver"],
-      ["Renewal", "renewal_date"], ["ARR", "arr", "num"], ["CSM owner", "csm_owner_name"],
-      ["Latest alert action", "alert_action", "wrap"]
-    ];
     var thead = table.createTHead().insertRow();
-    cols.forEach(function (c) { var th = document.createElement("th"); th.textContent = c[0]; if (c[2] === "num") th.className = "num"; thead.appendChild(th); });
+    cols.forEach(function (c) {
+      var th = document.createElement("th"); th.textContent = c[0];
+      if (c[2] === "num" || c[2] === "money") th.className = "num";
+      thead.appendChild(th);
+    });
     var body = table.createTBody();
     if (!rows.length) {
-      var cell = body.insertRow().insertCell(); cell.colSpan = cols.length; cell.textContent = "No red or yellow accounts.";
+      var cell = body.insertRow().insertCell(); cell.colSpan = cols.length; cell.textContent = emptyText;
     }
-    var arrows = { up: "▲ up", down: "▼ down", flat: "▶ flat" };
     rows.forEach(function (r) {
       var tr = body.insertRow();
       cols.forEach(function (c) {
-        var td = tr.insertCell(), v = r[c[1]];
-        if (c[2]) td.className = c[2];
-        if (c[1] === "health_tier") {
+        var td = tr.insertCell(), v = r[c[1]], kind = c[2];
+        if (kind === "tier") {
           var pill = document.createElement("span"); pill.className = "pill " + v; pill.style.background = C[v] || C.insufficient_data;
           pill.textContent = label(v); td.appendChild(pill); return;
         }
-        if (c[1] === "health_score") v = num(v, 1);
-        else if (c[1] === "arr") v = v === null ? "—" : "$" + Math.round(v).toLocaleString("en-US");
-        else if (c[1] === "trend") { v = v ? (arrows[v] || v) + (r.score_change_30d !== null ? " (" + (r.score_change_30d > 0 ? "+" : "") + num(r.score_change_30d) + ")" : "") : "—"; }
-        else if (c[1] === "alert_action" && v) v = v + " (" + r.alert_date + (r.alert_priority ? ", " + r.alert_priority : "") + ")";
-        else if (c[1] === "account_name" && !v) v = r.account_id;
+        if (c[3]) td.className = c[3];
+        else if (kind === "num" || kind === "money") td.className = "num";
+        if (typeof kind === "function") v = kind(r);
+        else if (kind === "num") v = num(v, 1);
+        else if (kind === "money") v = v === null ? "—" : "$" + Math.round(v).toLocaleString("en-US");
         td.textContent = v === null || v === undefined || v === "" ? "—" : v;
       });
     });
     container.appendChild(table);
     return table;
+  }
+
+  function atRiskTable(container) {
+    var arrows = { up: "▲ up", down: "▼ down", flat: "▶ flat" };
+    return dataTable(container, DATA.at_risk, [
+      ["Account", "account_name", function (r) { return r.account_name || r.account_id; }],
+      ["Segment", "segment"], ["Score", "health_score", "num"], ["Tier", "health_tier", "tier"],
+      ["Trend", "trend", function (r) {
+        return r.trend ? (arrows[r.trend] || r.trend) + (r.score_change_30d !== null ? " (" + (r.score_change_30d > 0 ? "+" : "") + num(r.score_change_30d) + ")" : "") : null;
+      }],
+      ["Top risk driver", "top_risk_driver"], ["Renewal", "renewal_date"], ["ARR", "arr", "money"],
+      ["CSM owner", "csm_owner_name"],
+      ["Latest alert action", "alert_action", function (r) {
+        return r.alert_action ? r.alert_action + " (" + r.alert_date + (r.alert_priority ? ", " + r.alert_priority : "") + ")" : null;
+      }, "wrap"]
+    ], "No red or yellow accounts.");
+  }
+
+  function familiesTable(container) {
+    return dataTable(container, DATA.families, [
+      ["Parent account", "family_account_name", function (r) { return r.family_account_name || r.family_account_id; }],
+      ["Family score", "family_health_score", "num"], ["Family tier", "family_health_tier", "tier"],
+      ["Scored ARR %", "coverage_pct", "num"],
+      ["Accounts", "member_accounts", function (r) { return r.member_accounts + " of " + r.crm_accounts_in_family + " in the CRM"; }],
+      ["Worst tier", "worst_tier", "tier"],
+      ["Lowest-scored account", "lowest_scoring_account", function (r) {
+        return r.lowest_scoring_account ? r.lowest_scoring_account + " (" + num(r.lowest_health_score) + ")" : null;
+      }],
+      ["Family ARR", "family_arr", "money"], ["ARR in red", "red_arr", "money"], ["Next renewal", "next_renewal_date"]
+    ], DATA.has_families ? "No parent account has a scored subsidiary." : "The account families table is not in this warehouse.");
   }
 
   // Score over time with the tier bands behind it.
@@ -721,7 +780,7 @@ JS = r"""
 
   var CHARTS = {
     "tier-mix": tierMix, "score-distribution": scoreDistribution, "churn-by-tier": churnByTier,
-    "churn-by-decile": churnByDecile, "at-risk-table": atRiskTable,
+    "churn-by-decile": churnByDecile, "at-risk-table": atRiskTable, "families-table": familiesTable,
     "account-history": accountHistory, "account-drivers": accountDrivers
   };
   var nodes = document.querySelectorAll(".chart[data-chart]");
@@ -837,6 +896,11 @@ def render_html(data: dict) -> str:
     <h2>Accounts at risk</h2>
     <p class="note">The {AT_RISK_ROWS} lowest-scored red and yellow accounts, with their latest playbook alert.{alerts_note}</p>
     <div class="chart" data-chart="at-risk-table"></div>
+  </section>
+  <section class="wide">
+    <h2>Account families</h2>
+    <p class="note">Parent accounts with their subsidiaries, the lowest family score first (at most {AT_RISK_ROWS}). The family score weighs each scored account's score by its ARR; accounts with insufficient data add nothing to it, and scored ARR % says how much of the family's ARR was scored.</p>
+    <div class="chart" data-chart="families-table"></div>
   </section>
   <section class="wide">
     <h2>Account: {account_title}</h2>

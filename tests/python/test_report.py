@@ -29,7 +29,7 @@ SVG_CHARTS = (
     "account-history",
     "account-drivers",
 )
-TABLE_CHARTS = ("at-risk-table",)
+TABLE_CHARTS = ("at-risk-table", "families-table")
 CHROMIUM_TIMEOUT_S = 180
 
 # A tag that pulls a resource from elsewhere: <script src>, <link href>, <img src>, ...
@@ -172,6 +172,9 @@ def test_report_renders_every_chart_in_headless_chromium(report_file: Path, tmp_
     # The at-risk table lists red/yellow accounts, at most 15.
     assert "Accounts at risk" in dom
     assert parsed.charts["at-risk-table"]["tags"] >= {"tr", "td"}
+    # The families table lists parent accounts rolled up with their subsidiaries.
+    assert "Account families" in dom and "in the CRM</td>" in dom
+    assert parsed.charts["families-table"]["tags"] >= {"tr", "td", "span"}
 
 
 @pytest.mark.slow
@@ -274,6 +277,7 @@ def test_report_tolerates_missing_tables(minimal_warehouse: Path, tmp_path):
     dom = run_chromium(out, tmp_path, "--dump-dom").stdout
     assert_rendered(dom)
     assert "No backtest" in dom
+    assert "The account families table is not in this warehouse." in dom
     # No alerts table: the alert column shows a dash for every at-risk account.
     assert dom.count('<td class="wrap">—</td>') == 2
 
