@@ -306,6 +306,8 @@ def load_families(wh: Warehouse) -> list[dict]:
             families.family_health_score,
             families.family_health_tier,
             families.coverage_pct,
+            families.trend,
+            families.score_change_30d,
             families.member_accounts,
             families.crm_accounts_in_family,
             families.worst_tier,
@@ -652,14 +654,16 @@ JS = r"""
     return table;
   }
 
+  var ARROWS = { up: "▲ up", down: "▼ down", flat: "▶ flat" };
+  function trendText(trend, change) {
+    return trend ? (ARROWS[trend] || trend) + (change !== null ? " (" + (change > 0 ? "+" : "") + num(change) + ")" : "") : null;
+  }
+
   function atRiskTable(container) {
-    var arrows = { up: "▲ up", down: "▼ down", flat: "▶ flat" };
     return dataTable(container, DATA.at_risk, [
       ["Account", "account_name", function (r) { return r.account_name || r.account_id; }],
       ["Segment", "segment"], ["Score", "health_score", "num"], ["Tier", "health_tier", "tier"],
-      ["Trend", "trend", function (r) {
-        return r.trend ? (arrows[r.trend] || r.trend) + (r.score_change_30d !== null ? " (" + (r.score_change_30d > 0 ? "+" : "") + num(r.score_change_30d) + ")" : "") : null;
-      }],
+      ["Trend", "trend", function (r) { return trendText(r.trend, r.score_change_30d); }],
       ["Top risk driver", "top_risk_driver"], ["Renewal", "renewal_date"], ["ARR", "arr", "money"],
       ["CSM owner", "csm_owner_name"],
       ["Latest alert action", "alert_action", function (r) {
@@ -670,14 +674,15 @@ JS = r"""
 
   function familiesTable(container) {
     return dataTable(container, DATA.families, [
-      ["Parent account", "family_account_name", function (r) { return r.family_account_name || r.family_account_id; }],
+      ["Parent account", "family_account_name", function (r) { return r.family_account_name || r.family_account_id; }, "wrap"],
       ["Family score", "family_health_score", "num"], ["Family tier", "family_health_tier", "tier"],
+      ["Trend", "trend", function (r) { return trendText(r.trend, r.score_change_30d); }],
       ["Scored ARR %", "coverage_pct", "num"],
-      ["Accounts", "member_accounts", function (r) { return r.member_accounts + " of " + r.crm_accounts_in_family + " in the CRM"; }],
+      ["Active / in the CRM", "member_accounts", function (r) { return r.member_accounts + " / " + r.crm_accounts_in_family; }],
       ["Worst tier", "worst_tier", "tier"],
       ["Lowest-scored account", "lowest_scoring_account", function (r) {
         return r.lowest_scoring_account ? r.lowest_scoring_account + " (" + num(r.lowest_health_score) + ")" : null;
-      }],
+      }, "wrap"],
       ["Family ARR", "family_arr", "money"], ["ARR in red", "red_arr", "money"], ["Next renewal", "next_renewal_date"]
     ], DATA.has_families ? "No parent account has a scored subsidiary." : "The account families table is not in this warehouse.");
   }

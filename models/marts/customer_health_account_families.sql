@@ -12,6 +12,10 @@
     tier is insufficient_data. A family without any ARR weighs its accounts
     equally. A red subsidiary in a green family stays visible: worst_tier,
     the member counts per tier and the lowest-scoring account.
+
+    The 30-day change compares today's family score with the same accounts'
+    scores 30 days earlier, weighted alike (today's ARR): a change in the
+    accounts' health, not in who belongs to the family or what it pays.
 -#}
 
 {%- set config = customer_health.health_config() %}
@@ -32,6 +36,34 @@ hierarchy as (
 crm_accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+calendar as (
+
+    select as_of_date from {{ ref('int_scoring_calendar') }}
+    where is_as_of_date
+
+),
+
+day_30_days_earlier as (
+
+    select cast({{ dbt.dateadd('day', -30, 'as_of_date') }} as date) as date_day from calendar
+
+),
+
+{#-
+    That day's scores, its date read as a list (of one) so that the engine
+    skips the table's other days.
+-#}
+scores_30_days_earlier as (
+
+    select
+        account_id,
+        health_score,
+        health_tier
+    from {{ ref('int_health_scores_overridden') }}
+    where date_day in (select day_30_days_earlier.date_day from day_30_days_earlier)
 
 ),
 
@@ -56,15 +88,21 @@ members as (
         scored_accounts.health_score,
         scored_accounts.health_tier,
         {#- an override may set a tier without a score: such an account has no score to weigh -#}
+        
         scored_accounts.health_tier <> 'insufficient_data' and scored_accounts.health_score is not null as is_scored,
         coalesce(scored_accounts.arr, 0) as arr,
         scored_accounts.renewal_date,
-        scored_accounts.config_version
+        scored_accounts.config_version,
+        scores_30_days_earlier.health_score as health_score_30_days_earlier,
+        coalesce(scores_30_days_earlier.health_tier, 'insufficient_data') <> 'insufficient_data'
+        and scores_30_days_earlier.health_score is not null as was_scored_30_days_earlier
     from scored_accounts
     inner join hierarchy
         on scored_accounts.account_id = hierarchy.account_id
     inner join families
         on hierarchy.top_parent_account_id = families.family_account_id
+    left join scores_30_days_earlier
+        on scored_accounts.account_id = scores_30_days_earlier.account_id
 
 ),
 
@@ -119,6 +157,8 @@ rolled_up as (
         sum(case when health_tier = 'insufficient_data' then 1 else 0 end) as insufficient_data_accounts,
         sum(case when is_scored then rollup_weight * health_score end)
         / nullif(sum(case when is_scored then rollup_weight else 0 end), 0) as family_health_score,
+        sum(case when was_scored_30_days_earlier then rollup_weight * health_score_30_days_earlier end)
+        / nullif(sum(case when was_scored_30_days_earlier then rollup_weight else 0 end), 0) as family_health_score_30_days_earlier,
         100.0 * sum(case when is_scored then rollup_weight else 0 end) / sum(rollup_weight) as coverage_pct,
         sum(arr) as family_arr,
         sum(case when health_tier = 'red' then arr else 0 end) as red_arr,
@@ -138,6 +178,15 @@ final as (
         round(cast(rolled_up.family_health_score as {{ dbt.type_numeric() }}), 2) as family_health_score,
         {{ customer_health.health_tier('rolled_up.family_health_score', 'rolled_up.coverage_pct') }} as family_health_tier,
         round(cast(rolled_up.coverage_pct as {{ dbt.type_numeric() }}), 1) as coverage_pct,
+        round(
+            cast(rolled_up.family_health_score - rolled_up.family_health_score_30_days_earlier as {{ dbt.type_numeric() }}), 2
+        ) as score_change_30d,
+        case
+            when rolled_up.family_health_score is null or rolled_up.family_health_score_30_days_earlier is null then null
+            when rolled_up.family_health_score - rolled_up.family_health_score_30_days_earlier > {{ config.trend_flat_points }} then 'up'
+            when rolled_up.family_health_score - rolled_up.family_health_score_30_days_earlier < -{{ config.trend_flat_points }} then 'down'
+            else 'flat'
+        end as trend,
         rolled_up.rollup_weighting,
         case
             when rolled_up.red_accounts > 0 then 'red'

@@ -33,6 +33,16 @@ def expected_families(world: DbtProject) -> dict[str, dict]:
     family_sizes: dict[str, int] = {}
     for top in tops.values():
         family_sizes[top] = family_sizes.get(top, 0) + 1
+    earlier = {
+        account: (score, account_tier)
+        for account, score, account_tier in world.query(
+            "select history.account_id, history.health_score, history.health_tier "
+            "from main_marts.customer_health_history as history "
+            "inner join main_marts.customer_health as today "
+            "on history.account_id = today.account_id and history.config_version = today.config_version "
+            "where history.score_date = today.score_date - interval 30 day"
+        )
+    }
     members: dict[str, list[tuple]] = {}
     for account, score, account_tier, arr in world.query(
         "select account_id, health_score, health_tier, arr from main_marts.customer_health"
@@ -49,11 +59,16 @@ def expected_families(world: DbtProject) -> dict[str, dict]:
         scored_weight = sum(weight[account] for account, _ in scored)
         score = sum(weight[account] * value for account, value in scored) / scored_weight if scored_weight else None
         coverage = 100.0 * scored_weight / sum(weight.values())
+        then = [(account, float(earlier[account][0])) for account, *_ in rows
+                if account in earlier and earlier[account][1] != "insufficient_data" and earlier[account][0] is not None]
+        then_weight = sum(weight[account] for account, _ in then)
+        score_then = sum(weight[account] * value for account, value in then) / then_weight if then_weight else None
         families[top] = {
             "score": score, "tier": tier(score, coverage), "coverage": coverage,
             "members": len(rows), "crm_accounts": family_sizes[top],
             "lowest": min(scored, key=lambda pair: (pair[1], pair[0]))[0] if scored else None,
             "red_arr": sum(arr for _, _, account_tier, arr in rows if account_tier == "red"),
+            "change": None if score is None or score_then is None else score - score_then,
         }
     return families
 
@@ -63,10 +78,10 @@ def test_families_roll_up_every_subsidiary_to_its_top_parent_weighted_by_arr(dir
     assert expected, "the demo world has enterprise parents with subsidiaries"
     rows = dirty_world.query(
         f"select family_account_id, family_health_score, family_health_tier, coverage_pct, member_accounts, "
-        f"crm_accounts_in_family, lowest_scoring_account_id, red_arr from {FAMILIES}"
+        f"crm_accounts_in_family, lowest_scoring_account_id, red_arr, score_change_30d from {FAMILIES}"
     )
     assert sorted(row[0] for row in rows) == sorted(expected)
-    for family, score, family_tier, coverage, members, crm_accounts, lowest, red_arr in rows:
+    for family, score, family_tier, coverage, members, crm_accounts, lowest, red_arr, change in rows:
         want = expected[family]
         if want["score"] is None:
             assert score is None, family
@@ -76,6 +91,11 @@ def test_families_roll_up_every_subsidiary_to_its_top_parent_weighted_by_arr(dir
         assert family_tier == want["tier"], (family, family_tier, want)
         assert (members, crm_accounts, lowest) == (want["members"], want["crm_accounts"], want["lowest"]), family
         assert abs(float(red_arr) - want["red_arr"]) <= 0.01, family
+        if want["change"] is None:
+            assert change is None, (family, change)
+        else:
+            assert abs(float(change) - want["change"]) <= 0.02, (family, change, want)
+    assert any(want["change"] is not None for want in expected.values()), "no family was scored 30 days earlier"
 
 
 def test_every_crm_account_has_one_top_parent(dirty_world: DbtProject):

@@ -173,7 +173,7 @@ def test_report_renders_every_chart_in_headless_chromium(report_file: Path, tmp_
     assert "Accounts at risk" in dom
     assert parsed.charts["at-risk-table"]["tags"] >= {"tr", "td"}
     # The families table lists parent accounts rolled up with their subsidiaries.
-    assert "Account families" in dom and "in the CRM</td>" in dom
+    assert "Account families" in dom and "Active / in the CRM" in dom
     assert parsed.charts["families-table"]["tags"] >= {"tr", "td", "span"}
 
 
