@@ -138,8 +138,8 @@ def test_account_hierarchy_and_families_agree_on_both_engines(server, duckdb_wor
     on_duckdb = duckdb_world.query(sql.format(schema="main_intermediate"))
     assert len(on_duckdb) == PG_WORLD_ACCOUNTS
     assert pg_rows(server, sql.format(schema="analytics_intermediate")) == on_duckdb
-    sql = ("select family_account_id, family_health_score, family_health_tier, coverage_pct, member_accounts "
-           "from {schema}.customer_health_account_families order by family_account_id")
+    sql = ("select family_account_id, family_health_score, family_health_tier, coverage_pct, member_accounts, "
+           "score_change_30d from {schema}.customer_health_account_families order by family_account_id")
     on_duckdb = duckdb_world.query(sql.format(schema="main_marts"))
     on_postgres = pg_rows(server, sql.format(schema=MARTS_SCHEMA))
     assert [(row[0], row[2], row[4]) for row in on_postgres] == [(row[0], row[2], row[4]) for row in on_duckdb]
@@ -148,6 +148,9 @@ def test_account_hierarchy_and_families_agree_on_both_engines(server, duckdb_wor
         if duck[1] is not None:
             assert abs(float(duck[1]) - float(pg[1])) <= 0.01, (duck, pg)
         assert abs(float(duck[3]) - float(pg[3])) <= 0.1, (duck, pg)
+        assert (duck[5] is None) == (pg[5] is None), (duck, pg)
+        if duck[5] is not None:
+            assert abs(float(duck[5]) - float(pg[5])) <= 0.02, (duck, pg)
 
 
 def test_rejects_reconcile_the_same_way_on_both_engines(server, duckdb_world, postgres_world):
