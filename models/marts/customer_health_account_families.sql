@@ -150,11 +150,14 @@ rolled_up as (
         family_account_id,
         max(score_date) as score_date,
         max(rollup_weighting) as rollup_weighting,
+        {#- counts as bigint: DuckDB's sum of integers is a 128-bit integer, slow to scan and poorly read by BI drivers -#}
         count(*) as member_accounts,
-        sum(case when health_tier = 'green' then 1 else 0 end) as green_accounts,
-        sum(case when health_tier = 'yellow' then 1 else 0 end) as yellow_accounts,
-        sum(case when health_tier = 'red' then 1 else 0 end) as red_accounts,
-        sum(case when health_tier = 'insufficient_data' then 1 else 0 end) as insufficient_data_accounts,
+        cast(sum(case when health_tier = 'green' then 1 else 0 end) as {{ dbt.type_bigint() }}) as green_accounts,
+        cast(sum(case when health_tier = 'yellow' then 1 else 0 end) as {{ dbt.type_bigint() }}) as yellow_accounts,
+        cast(sum(case when health_tier = 'red' then 1 else 0 end) as {{ dbt.type_bigint() }}) as red_accounts,
+        cast(
+            sum(case when health_tier = 'insufficient_data' then 1 else 0 end) as {{ dbt.type_bigint() }}
+        ) as insufficient_data_accounts,
         sum(case when is_scored then rollup_weight * health_score end)
         / nullif(sum(case when is_scored then rollup_weight else 0 end), 0) as family_health_score,
         sum(case when was_scored_30_days_earlier then rollup_weight * health_score_30_days_earlier end)
