@@ -1,10 +1,10 @@
 {#-
     Public contract: one row per account family (a parent account and its
-    subsidiaries, followed down the CRM's parent links) with at least one
-    active customer account scored on the latest day. The family's score is
-    the mean of its accounts' scores weighted by ARR (var
-    health_family_rollup_weighting: arr, the default, or equal), and is tiered
-    like an account's score.
+    subsidiaries, followed down the CRM's parent links to any depth) with at
+    least one active customer account scored on the latest day. The family's
+    score is the mean of its accounts' scores weighted by ARR (var
+    health_family_rollup_weighting: arr, the default, or equal), and is
+    tiered like an account's score.
 
     Missing is not bad: accounts whose tier is insufficient_data add nothing
     to the family's score; coverage_pct is the share of the family's weight
@@ -21,15 +21,9 @@
 {%- set config = customer_health.health_config() %}
 {%- set weigh_by_arr = 'true' if config.family_weighting == 'arr' else 'false' %}
 
-with scored_accounts as (
+with recursive scored_accounts as (
 
     select * from {{ ref('customer_health') }}
-
-),
-
-hierarchy as (
-
-    select * from {{ ref('int_accounts_mapped_to_top_parents') }}
 
 ),
 
@@ -67,13 +61,53 @@ scores_30_days_earlier as (
 
 ),
 
+{#-
+    The tops of the CRM's account hierarchy: accounts without a parent, and
+    accounts whose parent is not among the accepted CRM accounts (deleted,
+    rejected or never loaded), which head their own family.
+-#}
+hierarchy_tops as (
+
+    select crm_accounts.account_id
+    from crm_accounts
+    left join crm_accounts as parents
+        on crm_accounts.parent_account_id = parents.account_id
+    where crm_accounts.parent_account_id is null
+        or parents.account_id is null
+
+),
+
+{#-
+    Every account below a top, walked down the parent links. A parent link
+    names one parent, so the walk reaches each account once and ends on any
+    data: accounts whose parent links loop (or that sit below such a loop)
+    reach no top and form no family.
+-#}
+descendants as (
+
+    select
+        hierarchy_tops.account_id,
+        hierarchy_tops.account_id as top_parent_account_id
+    from hierarchy_tops
+
+    union all
+
+    select
+        crm_accounts.account_id,
+        descendants.top_parent_account_id
+    from crm_accounts
+    inner join descendants
+        on crm_accounts.parent_account_id = descendants.account_id
+
+),
+
 {#- a top account with at least one subsidiary in the CRM -#}
 families as (
 
     select
         top_parent_account_id as family_account_id,
         count(*) as crm_accounts_in_family
-    from hierarchy
+    from descendants
     group by top_parent_account_id
     having count(*) > 1
 
@@ -97,10 +131,10 @@ members as (
         coalesce(scores_30_days_earlier.health_tier, 'insufficient_data') <> 'insufficient_data'
         and scores_30_days_earlier.health_score is not null as was_scored_30_days_earlier
     from scored_accounts
-    inner join hierarchy
-        on scored_accounts.account_id = hierarchy.account_id
+    inner join descendants
+        on scored_accounts.account_id = descendants.account_id
     inner join families
-        on hierarchy.top_parent_account_id = families.family_account_id
+        on descendants.top_parent_account_id = families.family_account_id
     left join scores_30_days_earlier
         on scored_accounts.account_id = scores_30_days_earlier.account_id
 

@@ -96,14 +96,3 @@ def test_families_roll_up_every_subsidiary_to_its_top_parent_weighted_by_arr(dir
         else:
             assert abs(float(change) - want["change"]) <= 0.02, (family, change, want)
     assert any(want["change"] is not None for want in expected.values()), "no family was scored 30 days earlier"
-
-
-def test_every_crm_account_has_one_top_parent(dirty_world: DbtProject):
-    crm_accounts = dirty_world.scalar("select count(*) from main_staging.stg_salesforce__accounts")
-    mapped = dirty_world.query(
-        "select hierarchy_status, count(*), max(hierarchy_depth) "
-        "from main_intermediate.int_accounts_mapped_to_top_parents group by hierarchy_status"
-    )
-    assert sum(count for _, count, _ in mapped) == crm_accounts
-    statuses = {status: depth for status, _, depth in mapped}
-    assert statuses.get("top") == 0 and statuses.get("child", 0) >= 1
