@@ -677,7 +677,7 @@ JS = r"""
       ["Parent account", "family_account_name", function (r) { return r.family_account_name || r.family_account_id; }, "wrap"],
       ["Family score", "family_health_score", "num"], ["Family tier", "family_health_tier", "tier"],
       ["Trend", "trend", function (r) { return trendText(r.trend, r.score_change_30d); }],
-      ["Scored ARR %", "coverage_pct", "num"],
+      ["Scored %", "coverage_pct", "num"],
       ["Active / in the CRM", "member_accounts", function (r) { return r.member_accounts + " / " + r.crm_accounts_in_family; }],
       ["Worst tier", "worst_tier", "tier"],
       ["Lowest-scored account", "lowest_scoring_account", function (r) {
@@ -904,7 +904,7 @@ def render_html(data: dict) -> str:
   </section>
   <section class="wide">
     <h2>Account families</h2>
-    <p class="note">Parent accounts with their subsidiaries, the lowest family score first (at most {AT_RISK_ROWS}). The family score weighs each scored account's score by its ARR; accounts with insufficient data add nothing to it, and scored ARR % says how much of the family's ARR was scored.</p>
+    <p class="note">Parent accounts with their subsidiaries, the lowest family score first (at most {AT_RISK_ROWS}). The family score weighs each scored account's score by its ARR; accounts with insufficient data add nothing to it, and scored % says how much of the family's ARR (of its accounts, for a family without ARR) was scored.</p>
     <div class="chart" data-chart="families-table"></div>
   </section>
   <section class="wide">

@@ -122,7 +122,6 @@ members as (
         scored_accounts.health_score,
         scored_accounts.health_tier,
         {#- an override may set a tier without a score: such an account has no score to weigh -#}
-        
         scored_accounts.health_tier <> 'insufficient_data' and scored_accounts.health_score is not null as is_scored,
         coalesce(scored_accounts.arr, 0) as arr,
         scored_accounts.renewal_date,
