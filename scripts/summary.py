@@ -63,6 +63,18 @@ def build_summary(db_path: Path, report_path: Path, schema_prefix: str = "main")
                 limit 1
                 """
             ).fetchone()
+        families = None
+        if _table_exists(con, marts, "customer_health_account_families"):
+            families = con.execute(
+                f"""
+                select
+                    count(*),
+                    sum(case when family_health_tier = 'red' then 1 else 0 end),
+                    sum(case when worst_tier = 'red' then 1 else 0 end),
+                    sum(red_arr)
+                from "{marts}"."customer_health_account_families"
+                """
+            ).fetchone()
         riskiest = con.execute(
             f"""
             select account_name, account_id, segment, health_score, health_tier, top_risk_driver
@@ -91,6 +103,13 @@ def build_summary(db_path: Path, report_path: Path, schema_prefix: str = "main")
         lines.append(
             f"Backtest (overall, {evaluations} evaluations): AUC {fmt(auc)} · "
             f"balanced accuracy {fmt(balanced)} · top-decile lift {fmt(lift, '{:.2f}x')}"
+        )
+
+    if families is not None and families[0]:
+        count, red_families, with_red, red_arr = families
+        lines.append(
+            f"Account families (parents with subsidiaries): {count} · {red_families} red · "
+            f"{with_red} with a red account (${float(red_arr or 0):,.0f} ARR in red accounts)"
         )
 
     lines.append(f"Riskiest {RISKIEST} active accounts:")

@@ -229,6 +229,8 @@ def test_summary_lists_tiers_and_ten_riskiest(dirty_world: DbtProject, tmp_path)
     for tier in ("green", "yellow", "red"):
         assert re.search(rf"^\s+{tier}\s+\d+\s+\d+\.\d%", output, re.MULTILINE), f"no {tier} line:\n{output}"
     assert "AUC" in output and "balanced accuracy" in output
+    families = dirty_world.scalar("select count(*) from main_marts.customer_health_account_families")
+    assert families > 0 and f"Account families (parents with subsidiaries): {families} · " in output, output
     ranked = [line for line in lines if re.match(r"^\s+\d{1,2}\s{2}\S", line)]
     assert len(ranked) == 10, output
     assert [int(line.split()[0]) for line in ranked] == list(range(1, 11))
@@ -285,6 +287,7 @@ def test_report_tolerates_missing_tables(minimal_warehouse: Path, tmp_path):
 def test_summary_without_backtest(minimal_warehouse: Path, tmp_path):
     output = run_script(SUMMARY, "--db", str(minimal_warehouse), "--report", str(tmp_path / "r.html")).stdout
     assert "no customer_health_backtest table" in output
+    assert "Account families" not in output   # no families table: no line about it
     ranked = [line for line in output.splitlines() if re.match(r"^\s+\d{1,2}\s{2}\S", line)]
     assert len(ranked) == 3
     assert "not written yet" in output
