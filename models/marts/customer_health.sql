@@ -4,8 +4,6 @@
     each direction, override status, and the CRM context a CSM needs.
 -#}
 
-{%- set config = customer_health.health_config() %}
-
 with calendar as (
 
     select as_of_date from {{ ref('int_scoring_calendar') }}
@@ -82,12 +80,7 @@ final as (
         latest_scores.health_tier,
         round(cast(latest_scores.coverage_pct as {{ dbt.type_numeric() }}), 1) as coverage_pct,
         round(cast(latest_scores.health_score - scores_30_days_earlier.health_score as {{ dbt.type_numeric() }}), 2) as score_change_30d,
-        case
-            when scores_30_days_earlier.health_score is null or latest_scores.health_score is null then null
-            when latest_scores.health_score - scores_30_days_earlier.health_score > {{ config.trend_flat_points }} then 'up'
-            when latest_scores.health_score - scores_30_days_earlier.health_score < -{{ config.trend_flat_points }} then 'down'
-            else 'flat'
-        end as trend,
+        {{ customer_health.health_trend('latest_scores.health_score', 'scores_30_days_earlier.health_score') }} as trend,
         latest_scores.top_risk_driver,
         latest_scores.top_strength_driver,
         round(cast(latest_scores.computed_health_score as {{ dbt.type_numeric() }}), 2) as computed_health_score,

@@ -217,12 +217,7 @@ final as (
         round(
             cast(rolled_up.family_health_score - rolled_up.family_health_score_30_days_earlier as {{ dbt.type_numeric() }}), 2
         ) as score_change_30d,
-        case
-            when rolled_up.family_health_score is null or rolled_up.family_health_score_30_days_earlier is null then null
-            when rolled_up.family_health_score - rolled_up.family_health_score_30_days_earlier > {{ config.trend_flat_points }} then 'up'
-            when rolled_up.family_health_score - rolled_up.family_health_score_30_days_earlier < -{{ config.trend_flat_points }} then 'down'
-            else 'flat'
-        end as trend,
+        {{ customer_health.health_trend('rolled_up.family_health_score', 'rolled_up.family_health_score_30_days_earlier') }} as trend,
         rolled_up.rollup_weighting,
         case
             when rolled_up.red_accounts > 0 then 'red'
