@@ -6,6 +6,11 @@
     personal data. row_hash covers the synced fields except the timestamp, so
     a sync can send only rows whose content changed.
 
+    A family's top account (customer_health_account_families) also carries
+    the family's roll-up: score, tier, worst tier and scored accounts, so the
+    parent's CRM page shows its subsidiaries' health; other accounts carry
+    nulls there.
+
     Publish gate: the day's rows are published only when every check in
     crm_account_health_sync_checks passed. Otherwise this table keeps the last
     good publication (the rows already in it), marked held with the failed
@@ -15,6 +20,17 @@
 
 {%- set previous = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) %}
 {%- set previous_is_usable = previous is not none and not flags.FULL_REFRESH %}
+{#- a publication kept from before the family fields existed has none: nulls of the published types stand in -#}
+{%- set family_fields = {
+    'health_family_score__c': 'round(cast(null as ' ~ dbt.type_numeric() ~ '), 2)',
+    'health_family_tier__c': 'cast(null as ' ~ dbt.type_string() ~ ')',
+    'health_family_worst_tier__c': 'cast(null as ' ~ dbt.type_string() ~ ')',
+    'health_family_accounts__c': 'cast(null as ' ~ dbt.type_bigint() ~ ')',
+} %}
+{%- set previous_columns = [] %}
+{%- if previous_is_usable and execute %}
+    {%- set previous_columns = adapter.get_columns_in_relation(previous) | map(attribute='name') | map('lower') | list %}
+{%- endif %}
 
 with health as (
 
@@ -25,6 +41,12 @@ with health as (
 alerts as (
 
     select * from {{ ref('customer_health_alerts') }}
+
+),
+
+families as (
+
+    select * from {{ ref('customer_health_account_families') }}
 
 ),
 
@@ -76,11 +98,17 @@ candidate as (
         latest_alert.action as health_recommended_action__c,
         health.is_overridden as health_is_overridden__c,
         health.config_version as health_config_version__c,
+        families.family_health_score as health_family_score__c,
+        families.family_health_tier as health_family_tier__c,
+        families.worst_tier as health_family_worst_tier__c,
+        families.member_accounts as health_family_accounts__c,
         cast(health.score_date as {{ dbt.type_timestamp() }}) as health_updated_at__c
     from health
     left join latest_alert
         on health.account_id = latest_alert.account_id
         and latest_alert.alert_rank = 1
+    left join families
+        on health.account_id = families.family_account_id
 
 ),
 
@@ -98,7 +126,11 @@ hashed as (
             "coalesce(" ~ dbt.cast('health_coverage_pct__c', dbt.type_string()) ~ ", '')", "'|'",
             "coalesce(health_recommended_action__c, '')", "'|'",
             "coalesce(" ~ dbt.cast('health_is_overridden__c', dbt.type_string()) ~ ", '')", "'|'",
-            "coalesce(health_config_version__c, '')"
+            "coalesce(health_config_version__c, '')", "'|'",
+            "coalesce(" ~ dbt.cast('health_family_score__c', dbt.type_string()) ~ ", '')", "'|'",
+            "coalesce(health_family_tier__c, '')", "'|'",
+            "coalesce(health_family_worst_tier__c, '')", "'|'",
+            "coalesce(" ~ dbt.cast('health_family_accounts__c', dbt.type_string()) ~ ", '')"
         ]) ) }} as row_hash
     from candidate
 
@@ -132,6 +164,13 @@ kept_from_last_publication as (
         previous_publication.health_recommended_action__c,
         previous_publication.health_is_overridden__c,
         previous_publication.health_config_version__c,
+        {%- for field, null_value in family_fields.items() %}
+        {%- if field in previous_columns %}
+        previous_publication.{{ field }},
+        {%- else %}
+        {{ null_value }} as {{ field }},
+        {%- endif %}
+        {%- endfor %}
         previous_publication.health_updated_at__c,
         previous_publication.row_hash,
         'held' as publication_status,

@@ -96,3 +96,18 @@ def test_families_roll_up_every_subsidiary_to_its_top_parent_weighted_by_arr(dir
         else:
             assert abs(float(change) - want["change"]) <= 0.02, (family, change, want)
     assert any(want["change"] is not None for want in expected.values()), "no family was scored 30 days earlier"
+
+
+def test_the_crm_sync_carries_the_family_roll_up_on_the_top_account_only(dirty_world: DbtProject):
+    families = {row[0]: row[1:] for row in dirty_world.query(
+        f"select family_account_id, family_health_score, family_health_tier, worst_tier, member_accounts from {FAMILIES}")}
+    synced = {row[0]: row[1:] for row in dirty_world.query(
+        "select crm_account_id, health_family_score__c, health_family_tier__c, health_family_worst_tier__c, "
+        "health_family_accounts__c from main_marts.crm_account_health_sync")}
+    tops = {account: fields for account, fields in synced.items() if account in families}
+    assert tops, "no family's top account is a scored customer in the test world"
+    assert tops == {account: families[account] for account in tops}
+    parents = dict(dirty_world.query("select account_id, parent_account_id from main_staging.stg_salesforce__accounts"))
+    subsidiaries = {account for account in parents if top_of(account, parents) != account}
+    assert subsidiaries & set(synced), "no subsidiary in the sync to check"
+    assert all(fields == (None, None, None, None) for account, fields in synced.items() if account not in families)

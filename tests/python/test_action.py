@@ -7,6 +7,8 @@ from conftest import DbtProject, copy_of
 
 SYNC = "main_marts.crm_account_health_sync"
 SYNC_MODELS = ("crm_account_health_sync_checks", "crm_account_health_sync")
+FAMILY_FIELDS = ("health_family_score__c", "health_family_tier__c", "health_family_worst_tier__c",
+                 "health_family_accounts__c")
 
 
 def sync_rows(project: DbtProject) -> list[tuple]:
@@ -102,3 +104,26 @@ def test_a_first_publication_with_failing_checks_publishes_nothing(dirty_world: 
     project.run("build", "-s", *SYNC_MODELS, "--full-refresh", vars={"health_sync_max_insufficient_share": -1})
     assert project.scalar(f"select count(*) from {SYNC}") == 0
     assert project.query("select check_name from main_marts.crm_account_health_sync_checks where not passed") == [("coverage",)]
+
+
+def test_a_publication_from_before_the_family_fields_is_kept_with_them_empty(dirty_world: DbtProject, tmp_path):
+    """Upgrading: the first run may hold a publication written before the family fields existed."""
+    project = copy_of(dirty_world, tmp_path, "sync_upgrade")
+    column_types = "select column_name, data_type from information_schema.columns " \
+                   "where table_schema = 'main_marts' and table_name = 'crm_account_health_sync' order by column_name"
+    types_before = project.query(column_types)
+    for field in FAMILY_FIELDS:
+        project.execute(f"alter table {SYNC} drop column {field}")
+    published = sync_rows(project)
+
+    project.run("build", "-s", *SYNC_MODELS, vars={"health_sync_max_tier_shift_share": -1}, expect_success=True)
+    assert sync_rows(project) == published
+    fields = ", ".join(FAMILY_FIELDS)
+    assert project.query(f"select distinct publication_status, {fields} from {SYNC}") == [("held", None, None, None, None)]
+    # the stand-in nulls have the published types, so later publications keep them
+    assert project.query(column_types) == types_before
+
+    project.run("build", "-s", *SYNC_MODELS)
+    assert project.query(f"select distinct publication_status from {SYNC}") == [("published",)]
+    assert project.scalar(f"select count(health_family_tier__c) from {SYNC}") > 0
+    assert project.query(column_types) == types_before

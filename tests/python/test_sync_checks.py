@@ -15,6 +15,8 @@ from conftest import DbtProject, copy_of
 SYNC = "main_marts.crm_account_health_sync"
 HEALTH = "main_marts.customer_health"
 ALERTS = "main_marts.customer_health_alerts"
+FAMILIES = "main_marts.customer_health_account_families"
+KEY_COLUMN = {HEALTH: "account_id", ALERTS: "account_id", FAMILIES: "family_account_id"}
 
 # Every field the hash covers, with a change to one account's upstream value
 # that is sure to change the synced value (nulls included).
@@ -29,6 +31,12 @@ SYNCED_FIELD_CHANGES = {
     "health_recommended_action__c": (ALERTS, "action = action || ' (changed)'"),
     "health_is_overridden__c": (HEALTH, "is_overridden = not coalesce(is_overridden, false)"),
     "health_config_version__c": (HEALTH, "config_version = config_version || '_changed'"),
+    # the family fields sit on a family's top account
+    "health_family_score__c": (FAMILIES, "family_health_score = case when family_health_score >= 50 "
+                                         "then family_health_score - 1 else family_health_score + 1 end"),
+    "health_family_tier__c": (FAMILIES, "family_health_tier = case when family_health_tier = 'green' then 'yellow' else 'green' end"),
+    "health_family_worst_tier__c": (FAMILIES, "worst_tier = case when worst_tier = 'red' then 'yellow' else 'red' end"),
+    "health_family_accounts__c": (FAMILIES, "member_accounts = member_accounts + 1"),
 }
 SYNCED_FIELDS = tuple(SYNCED_FIELD_CHANGES)
 
@@ -52,6 +60,16 @@ def scored_accounts(project: DbtProject, with_alert: bool = False) -> list[str]:
     return [row[0] for row in rows]
 
 
+def scored_family_tops(project: DbtProject) -> list[str]:
+    """Top accounts of families with a family score, in a stable order."""
+    rows = project.query(
+        f"select families.family_account_id from {FAMILIES} as families "
+        f"join {HEALTH} as health on families.family_account_id = health.account_id "
+        f"where families.family_health_score is not null order by families.family_account_id"
+    )
+    return [row[0] for row in rows]
+
+
 def changed_fields(before: dict, after: dict) -> set[str]:
     return {field for field in SYNCED_FIELDS if before[field] != after[field]}
 
@@ -61,15 +79,19 @@ def test_row_hash_changes_when_any_synced_value_changes(dirty_world: DbtProject,
     before = sync_by_account(project)
     assert {row["publication_status"] for row in before.values()} == {"published"}
 
-    # one account per synced field; the recommended action needs an account with an alert
+    # one account per synced field; the recommended action needs an account with an alert, a family field
+    # the top account of a scored family
     action_account = scored_accounts(project, with_alert=True)[0]
-    others = [account for account in scored_accounts(project) if account != action_account]
+    family_fields = [field for field, (table, _) in SYNCED_FIELD_CHANGES.items() if table == FAMILIES]
+    tops = [account for account in scored_family_tops(project) if account != action_account]
+    assert len(tops) >= len(family_fields), f"the test world needs {len(family_fields)} scored families: {tops}"
+    others = [account for account in scored_accounts(project) if account != action_account and account not in tops]
     changed_account = {"health_recommended_action__c": action_account}
     for field in SYNCED_FIELDS:
         if field not in changed_account:
-            changed_account[field] = others.pop(0)
+            changed_account[field] = (tops if field in family_fields else others).pop(0)
     for field, (table, assignment) in SYNCED_FIELD_CHANGES.items():
-        project.execute(f"update {table} set {assignment} where account_id = ?", [changed_account[field]])
+        project.execute(f"update {table} set {assignment} where {KEY_COLUMN[table]} = ?", [changed_account[field]])
 
     project.run("run", "--select", "crm_account_health_sync")
     after = sync_by_account(project)
