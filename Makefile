@@ -32,7 +32,8 @@ world: setup
 
 build: setup
 	@echo "==> dbt build (staging, signals, scores, history, backtest gate, alerts, CRM sync)"
-	$(DBT) build
+	@# on failure, say which gate or node failed and what decides it (scripts/gate_report.py)
+	$(DBT) build || { $(PY) scripts/gate_report.py --db "$(CUSTOMER_HEALTH_DB)"; exit 1; }
 
 ## report: write the self-contained HTML report to target/health_report.html
 report: setup

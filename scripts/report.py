@@ -121,7 +121,27 @@ def load_header(wh: Warehouse) -> dict:
         f"select coalesce(health_tier, 'unknown') as tier, count(*) as n from {table} group by 1"
     )
     summary["tiers"] = {row["tier"]: row["n"] for row in counts}
+    # the history keeps every configuration's scores; the charts show the current one's
+    if wh.has(wh.marts, "customer_health_history"):
+        summary["config_versions"] = wh.rows(
+            f"select count(distinct config_version) as n from {wh.mart('customer_health_history')}"
+        )[0]["n"]
     return summary
+
+
+def load_sync_status(wh: Warehouse) -> dict | None:
+    """Whether the CRM sync published today's scores or holds an earlier publication (and why)."""
+    if not wh.has(wh.marts, "crm_account_health_sync_checks"):
+        return None
+    failed = [row["check_name"] for row in wh.rows(
+        f"select check_name from {wh.mart('crm_account_health_sync_checks')} where not passed order by check_name"
+    )]
+    published_for = None
+    if wh.has(wh.marts, "crm_account_health_sync"):
+        published_for = wh.rows(
+            f"select max(cast(health_updated_at__c as date)) as day from {wh.mart('crm_account_health_sync')}"
+        )[0]["day"]
+    return {"failed_checks": failed, "published_for": published_for}
 
 
 def load_thresholds(wh: Warehouse) -> dict:
@@ -136,16 +156,24 @@ def load_thresholds(wh: Warehouse) -> dict:
     return {"red_below": 50.0, "green_above": 75.0}
 
 
+def current_config_version(wh: Warehouse) -> str | None:
+    return wh.rows(f"select max(config_version) as v from {wh.mart('customer_health')}")[0]["v"]
+
+
 def load_tier_mix(wh: Warehouse) -> list[dict]:
-    """Share of accounts per tier on the last scored day of each week."""
+    """Share of accounts per tier on the last scored day of each week, under the current configuration."""
     if not wh.has(wh.marts, "customer_health_history"):
         return []
     table = wh.mart("customer_health_history")
     rows = wh.rows(
         f"""
-        with week_ends as (
+        with current_scores as (
+            select * from {table} where config_version = ?
+        ),
+
+        week_ends as (
             select max(score_date) as score_date
-            from {table}
+            from current_scores
             group by date_trunc('week', score_date)
         ),
 
@@ -154,7 +182,7 @@ def load_tier_mix(wh: Warehouse) -> list[dict]:
                 history.score_date,
                 coalesce(history.health_tier, 'insufficient_data') as health_tier,
                 count(*) as accounts
-            from {table} as history
+            from current_scores as history
             inner join week_ends on history.score_date = week_ends.score_date
             group by 1, 2
         )
@@ -166,7 +194,8 @@ def load_tier_mix(wh: Warehouse) -> list[dict]:
             accounts / sum(accounts) over (partition by score_date) as share
         from tier_counts
         order by score_date, health_tier
-        """
+        """,
+        [current_config_version(wh)],
     )
     weeks: dict[str, dict] = {}
     for row in rows:
@@ -371,10 +400,10 @@ def load_account(wh: Warehouse, account_id: str) -> dict:
             f"""
             select score_date as date, health_score as score, health_tier as tier
             from {wh.mart("customer_health_history")}
-            where account_id = ?
+            where account_id = ? and config_version = ?
             order by score_date
             """,
-            [account_id],
+            [account_id, current_config_version(wh)],
         )
     account["drivers"] = []
     account["drivers_date"] = None
@@ -421,6 +450,7 @@ def collect(db_path: Path, schema_prefix: str, account_id: str | None) -> dict:
             "families": load_families(wh),
             "has_families": wh.has(wh.marts, "customer_health_account_families"),
             "account": load_account(wh, chosen) if chosen else None,
+            "sync": load_sync_status(wh),
         }
     finally:
         wh.close()
@@ -437,6 +467,7 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header { padding: 20px 32px 12px; background: #fff; border-bottom: 1px solid var(--rule); }
 header h1 { margin: 0 0 6px; font-size: 22px; }
 .meta { color: var(--muted); }
+.notice { margin-top: 10px; padding: 8px 12px; border-left: 4px solid var(--red); background: #fdecea; }
 .kpis { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 12px; }
 .kpi { padding: 8px 14px; border: 1px solid var(--rule); border-radius: 6px; background: #fff; min-width: 110px; }
 .kpi b { display: block; font-size: 20px; }
@@ -852,9 +883,19 @@ def render_html(data: dict) -> str:
         f'Signals scored on {esc(account["drivers_date"])}. ' if account.get("drivers_date") else ""
     )
     versions_note = (
-        f' ({header["config_versions"]} config versions in the table)'
+        f' (the history holds {header["config_versions"]} config versions; the charts show this one\'s scores)'
         if (header.get("config_versions") or 0) > 1 else ""
     )
+    sync = data.get("sync")
+    sync_notice = ""
+    if sync and sync["failed_checks"]:
+        kept = (f'keeps the publication for {esc(str(sync["published_for"]))}' if sync["published_for"]
+                else "has published nothing yet")
+        sync_notice = (
+            f'<div class="notice" id="sync-held"><b>CRM sync held:</b> checks failed: '
+            f'{esc(", ".join(sync["failed_checks"]))}. The CRM {kept}; '
+            f'see crm_account_health_sync_checks.</div>'
+        )
     alerts_note = "" if data["has_alerts"] else " The alerts table is not in this warehouse, so the alert column shows —."
 
     # "<" is escaped so the JSON cannot close the script tag early.
@@ -874,6 +915,7 @@ def render_html(data: dict) -> str:
   <div class="meta">As of <b>{esc(str(header.get("as_of")))}</b> · config_version
     <code>{esc(str(header.get("config_version")))}</code>{versions_note} · generated {esc(data["generated_at"])}</div>
   <div class="kpis">{"".join(kpis)}</div>
+  {sync_notice}
 </header>
 <noscript><p style="padding:0 32px">The charts need JavaScript (inline, no network access).</p></noscript>
 <main>

@@ -4,7 +4,8 @@
     python scripts/summary.py [--db PATH] [--report target/health_report.html]
 
 Shows the tier counts with their shares, the backtest's overall AUC and
-balanced accuracy (when the backtest table exists), the ten riskiest active
+balanced accuracy (when the backtest table exists), the account families,
+whether the CRM sync published today's scores or holds (and why), the ten riskiest active
 accounts (lowest health score) and, last, where the warehouse and the HTML
 report are. Reads the warehouse read-only; needs only the duckdb package.
 """
@@ -75,6 +76,17 @@ def build_summary(db_path: Path, report_path: Path, schema_prefix: str = "main")
                 from "{marts}"."customer_health_account_families"
                 """
             ).fetchone()
+        sync = None
+        if _table_exists(con, marts, "crm_account_health_sync_checks") and _table_exists(
+            con, marts, "crm_account_health_sync"
+        ):
+            failed = [row[0] for row in con.execute(
+                f'select check_name from "{marts}"."crm_account_health_sync_checks" where not passed order by 1'
+            ).fetchall()]
+            rows, published_for = con.execute(
+                f'select count(*), max(cast(health_updated_at__c as date)) from "{marts}"."crm_account_health_sync"'
+            ).fetchone()
+            sync = (failed, rows, published_for)
         riskiest = con.execute(
             f"""
             select account_name, account_id, segment, health_score, health_tier, top_risk_driver
@@ -111,6 +123,16 @@ def build_summary(db_path: Path, report_path: Path, schema_prefix: str = "main")
             f"Account families (parents with subsidiaries): {count} · {red_families} red · "
             f"{with_red} with a red account (${float(red_arr or 0):,.0f} ARR in red accounts)"
         )
+
+    if sync is not None:
+        failed, rows, published_for = sync
+        if not failed:
+            lines.append(f"CRM sync: published, {rows} accounts, scores of {published_for}")
+        elif rows:
+            lines.append(f"CRM sync: HELD, checks failed: {', '.join(failed)}; the CRM keeps the "
+                         f"publication of {published_for} ({rows} accounts)")
+        else:
+            lines.append(f"CRM sync: HELD, checks failed: {', '.join(failed)}; nothing published yet")
 
     lines.append(f"Riskiest {RISKIEST} active accounts:")
     lines.append(f"  {'#':>2}  {'account':<28} {'segment':<11} {'score':>6}  {'tier':<7} top risk driver")

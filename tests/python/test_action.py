@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 from conftest import DbtProject, copy_of
+from report import collect, render_html
+from summary import build_summary
 
 SYNC = "main_marts.crm_account_health_sync"
 SYNC_MODELS = ("crm_account_health_sync_checks", "crm_account_health_sync")
@@ -80,23 +82,40 @@ def test_sync_has_one_row_per_scored_account_and_no_personal_data(dirty_world: D
     assert statuses == [("published",)]
 
 
+def held_warnings(result) -> list[str]:
+    """The build's warnings that say the CRM sync is held."""
+    return [r.node.name for r in result.result.results
+            if str(r.status) == "warn" and r.node.name == "crm_sync_held_because_a_check_failed"]
+
+
 def test_failed_checks_keep_the_last_good_publication(dirty_world: DbtProject, tmp_path):
     project = copy_of(dirty_world, tmp_path, "sync_gate")
     published = sync_rows(project)
     assert published
 
     # a tier-mix limit nothing can meet: the day's checks fail
-    project.run("build", "-s", *SYNC_MODELS, vars={"health_sync_max_tier_shift_share": -1}, expect_success=True)
+    result = project.run("build", "-s", *SYNC_MODELS, vars={"health_sync_max_tier_shift_share": -1},
+                         expect_success=True)
     failed = project.query("select check_name from main_marts.crm_account_health_sync_checks where not passed")
     assert failed == [("tier_mix_shift",)]
     assert sync_rows(project) == published
     held = project.query(f"select distinct publication_status, held_because from {SYNC}")
     assert held == [("held", "checks failed: tier_mix_shift")]
+    # the hold is not silent: the build warns, and the summary and the report say so
+    assert held_warnings(result) == ["crm_sync_held_because_a_check_failed"]
+    summary = "\n".join(build_summary(project.db_path, tmp_path / "no_report.html"))
+    as_of = project.scalar("select max(score_date) from main_marts.customer_health")
+    assert f"CRM sync: HELD, checks failed: tier_mix_shift; the CRM keeps the publication of {as_of}" in summary
+    report = render_html(collect(project.db_path, "main", None))
+    assert 'id="sync-held"' in report and "checks failed: tier_mix_shift" in report
 
-    # checks pass again: today's scores are published
-    project.run("build", "-s", *SYNC_MODELS)
+    # checks pass again: today's scores are published, and nothing warns
+    result = project.run("build", "-s", *SYNC_MODELS)
     assert project.query(f"select distinct publication_status from {SYNC}") == [("published",)]
     assert sync_rows(project) == published
+    assert held_warnings(result) == []
+    assert "CRM sync: published" in "\n".join(build_summary(project.db_path, tmp_path / "no_report.html"))
+    assert 'id="sync-held"' not in render_html(collect(project.db_path, "main", None))
 
 
 def test_a_first_publication_with_failing_checks_publishes_nothing(dirty_world: DbtProject, tmp_path):

@@ -1,6 +1,7 @@
 """History is point in time and incremental-safe; the backtest measures and gates; calibration runs."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from conftest import PROJECT_DIR, DbtProject, copy_of
+from gate_report import explain
 
 HISTORY_COLUMNS = (
     "account_id, score_date, segment, scorecard, health_score, health_tier, coverage_pct, "
@@ -173,6 +175,15 @@ def test_gate_thresholds_are_configurable(dirty_world: DbtProject, minimum, gate
     result = dirty_world.run("test", "--select", gate, vars={minimum: 0.999}, expect_success=False)
     assert not result.success
     assert {r.node.name for r in result.result.results if str(r.status) == "fail"} == {gate}
+    # what `make demo` prints when the gate stops the build: the figure, the minimum and the var
+    run_results = json.loads((dirty_world.work_dir / "target" / "run_results.json").read_text())
+    figure = dirty_world.scalar(f"select {gate.removeprefix('backtest_gate_')} from main_marts.customer_health_backtest "
+                                f"where scope = 'overall'")
+    lines = explain(run_results, dirty_world.db_path)
+    assert lines[0] == "dbt build failed: 1 node(s)."
+    assert re.fullmatch(rf"  Backtest gate: .+ {figure:.3f} is below the minimum 0\.999 \({minimum}\), "
+                        r"over \d+ evaluations \(\d+ churners\)\.", lines[1]), lines
+    assert explain(json.loads(json.dumps({"results": []})), dirty_world.db_path) == []
 
 
 def test_calibration_prints_comparison_and_vars_block(dirty_world: DbtProject):

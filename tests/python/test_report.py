@@ -18,6 +18,7 @@ import pytest
 
 from chromium import ChromiumUnavailable, ensure_chromium, headless_args
 from conftest import PROJECT_DIR, DbtProject, copy_of
+from report import collect, render_html
 
 REPORT = PROJECT_DIR / "scripts" / "report.py"
 SUMMARY = PROJECT_DIR / "scripts" / "summary.py"
@@ -219,6 +220,27 @@ def test_report_draws_the_configured_tier_bands(dirty_world: DbtProject, tmp_pat
     html = out.read_text(encoding="utf-8")
     assert "red below 40, green above 80" in html
     assert re.search(r'"thresholds":\s*\{"red_below":\s*40(\.0)?,\s*"green_above":\s*80(\.0)?\}', html)
+
+
+def test_report_charts_the_current_configuration_when_the_history_holds_two(dirty_world: DbtProject, tmp_path):
+    """After a configuration change the history keeps the old version's scores; the charts must not add them in."""
+    world = copy_of(dirty_world, tmp_path, "two_versions")
+    account = world.scalar("select min(account_id) from main_marts.customer_health")
+    before = collect(world.db_path, "main", account)
+    # every history row again under an earlier configuration, with other tiers and scores
+    world.execute(
+        "insert into main_marts.customer_health_history by name "
+        "select * replace ('earlier_config' as config_version, 100 - health_score as health_score, "
+        "case when health_tier = 'red' then 'green' else 'red' end as health_tier) "
+        "from main_marts.customer_health_history"
+    )
+    after = collect(world.db_path, "main", account)
+    assert after["header"]["config_versions"] == before["header"]["config_versions"] + 1
+    assert after["tier_mix"] == before["tier_mix"]
+    assert after["account"]["history"] == before["account"]["history"]
+    dates = [point["date"] for point in after["account"]["history"]]
+    assert dates and len(dates) == len(set(dates))
+    assert "the history holds 2 config versions" in render_html(after)
 
 
 @pytest.mark.slow
