@@ -23,6 +23,9 @@
 {% endmacro %}
 
 {% macro _check_number(key, value, minimum=none, maximum=none) %}
+    {%- if value is none and '.' in key -%}
+        {{ customer_health.health_config_error(key, "is missing; a mapping given in --vars replaces the project's whole mapping, so restate its other keys too") }}
+    {%- endif -%}
     {%- if value is not number or value is boolean -%}
         {{ customer_health.health_config_error(key, "expected a number, got '" ~ value ~ "'") }}
     {%- endif -%}
@@ -31,6 +34,23 @@
     {%- endif -%}
     {%- if maximum is not none and value > maximum -%}
         {{ customer_health.health_config_error(key, "is " ~ value ~ "; it must be <= " ~ maximum) }}
+    {%- endif -%}
+{% endmacro %}
+
+{% macro _check_date(key, value) %}
+    {#- a YYYY-MM-DD day that exists (YAML may hand over a date or a string) -#}
+    {%- set text = value | string -%}
+    {%- set parts = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-([0-9]{2})', text) -%}
+    {%- set valid = [false] -%}
+    {%- if parts -%}
+        {%- set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int -%}
+        {%- if 1 <= month <= 12 and day >= 1 -%}
+            {%- set next_month = modules.datetime.date(year + 1, 1, 1) if month == 12 else modules.datetime.date(year, month + 1, 1) -%}
+            {%- do valid.append(day <= (next_month - modules.datetime.timedelta(days=1)).day) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if not valid[-1] -%}
+        {{ customer_health.health_config_error(key, "is '" ~ text ~ "'; expected a day as YYYY-MM-DD, e.g. 2026-06-30") }}
     {%- endif -%}
 {% endmacro %}
 
@@ -242,6 +262,11 @@
     {%- endif -%}
     {%- for window in ('activity_days', 'quality_days', 'nps_days', 'qbr_days') -%}
         {{ customer_health._check_number('health_windows.' ~ window, raw_windows.get(window), 1, 730) }}
+    {%- endfor -%}
+    {%- for key in ('health_as_of_date', 'health_history_start_date') -%}
+        {%- if var(key, none) is not none -%}
+            {{ customer_health._check_date(key, var(key)) }}
+        {%- endif -%}
     {%- endfor -%}
     {%- if family_weighting not in ('arr', 'equal') -%}
         {{ customer_health.health_config_error('health_family_rollup_weighting', "is '" ~ family_weighting ~ "'; use arr (weights by ARR) or equal") }}

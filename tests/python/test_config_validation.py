@@ -33,6 +33,11 @@ def test_default_configuration_parses(project):
     assert project.run("parse").success
 
 
+@pytest.mark.parametrize("as_of", ["2026-06-30", "2024-02-29"])
+def test_a_valid_as_of_date_parses(project, as_of):
+    assert project.run("parse", vars={"health_as_of_date": as_of}).success
+
+
 @pytest.mark.parametrize(
     ("vars", "expected_fragments"),
     [
@@ -111,6 +116,31 @@ def test_default_configuration_parses(project):
             {"health_family_rollup_weighting": "contract_value"},
             ["health_family_rollup_weighting", "'contract_value'", "use arr"],
             id="unknown-family-weighting",
+        ),
+        pytest.param(
+            {"health_windows": {"activity_days": 45}},
+            ["health_windows.quality_days", "is missing", "restate its other keys"],
+            id="partial-mapping-in-vars",
+        ),
+        pytest.param(
+            {"health_as_of_date": "2026-13-01"},
+            ["health_as_of_date", "'2026-13-01'", "YYYY-MM-DD"],
+            id="as-of-date-not-a-day",
+        ),
+        pytest.param(
+            {"health_history_start_date": "2026-02-30"},
+            ["health_history_start_date", "'2026-02-30'", "YYYY-MM-DD"],
+            id="history-start-not-a-day",
+        ),
+        pytest.param(
+            {"health_backtest_at_risk_tiers": "red"},
+            ["health_backtest_at_risk_tiers", "expected a list of tiers", "see README, Configuration"],
+            id="at-risk-tiers-not-a-list",
+        ),
+        pytest.param(
+            {"health_backtest_population": "everyone"},
+            ["health_backtest_population", "use renewal_due or all_active", "see README, Configuration"],
+            id="unknown-population",
         ),
         pytest.param(
             {"health_scorecards": scorecards_with(["smb", "group_weight"], {"support": 1})},

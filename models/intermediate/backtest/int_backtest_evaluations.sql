@@ -19,11 +19,14 @@
 {%- set at_risk_tiers = var('health_backtest_at_risk_tiers') %}
 {%- set population = var('health_backtest_population') %}
 {%- if population not in ('renewal_due', 'all_active') %}
-    {{ exceptions.raise_compiler_error("customer_health configuration error at `health_backtest_population`: is '" ~ population ~ "'; use renewal_due or all_active") }}
+    {{ customer_health.health_config_error('health_backtest_population', "is '" ~ population ~ "'; use renewal_due or all_active") }}
+{%- endif %}
+{%- if at_risk_tiers is string or at_risk_tiers is mapping or at_risk_tiers is not iterable %}
+    {{ customer_health.health_config_error('health_backtest_at_risk_tiers', "is '" ~ at_risk_tiers ~ "'; expected a list of tiers, e.g. [red]") }}
 {%- endif %}
 {%- for tier in at_risk_tiers %}
     {%- if tier not in ('red', 'yellow', 'green', 'insufficient_data') %}
-        {{ exceptions.raise_compiler_error("customer_health configuration error at `health_backtest_at_risk_tiers`: unknown tier '" ~ tier ~ "'; use red, yellow, green or insufficient_data") }}
+        {{ customer_health.health_config_error('health_backtest_at_risk_tiers', "unknown tier '" ~ tier ~ "'; use red, yellow, green or insufficient_data") }}
     {%- endif %}
 {%- endfor %}
 
