@@ -51,6 +51,8 @@ class Params:
     trap_promoter_share: float = 0.05     # NPS promoters whose usage declines
     trap_login_base: float = 0.30
     trap_login_apparent_h: float = 0.80   # activity level the login trap shows
+    trap_login_users_apparent: bool = True   # login trap invites users up to seats * (base + apparent h * slope),
+                                             # so its users per seat look healthy too (False: its real h, as before)
     trap_promoter_from: float = 0.76
     trap_promoter_to: float = 0.24
     trap_promoter_decline_days: int = 240
@@ -73,6 +75,10 @@ class Params:
     release_health_dip: float = 0.05
     release_ticket_mult: float = 2.5
     churning_health_drift: float = 0.004  # daily drop once an account has decided to leave
+    # once decided to leave, each behaviour-driven churner keeps its own strength of the "tell"
+    # (drawn per account and contract); (0.8, 0.8) and (0.3, 0.3) give everyone the same factor, as before
+    churn_activity_mult: Tuple[float, float] = (0.6, 1.0)   # daily active probability x uniform(lo, hi)
+    churn_meeting_mult: Tuple[float, float] = (0.2, 1.0)    # CSM meetings held x uniform(lo, hi)
 
     # ---------------------------------------------------------------- usage
     user_slots_factor: float = 2.0        # potential users per licensed seat (pool)
@@ -116,7 +122,10 @@ class Params:
     tickets_per_seat_year: float = 0.55
     ticket_seat_exponent: float = 0.8
     ticket_health_mult: float = 3.0       # rate * (1 + mult * (1 - h)^2)
-    ticket_churn_spike: float = 3.0       # behaviour-driven churners in their last ~60 days
+    ticket_churn_spike: float = 3.0       # "vocal" behaviour-driven churners in their last ~60 days
+    churn_vocal_share: float = 0.5        # churners that complain: tickets x spike, priority and bad CSAT up
+                                          # (1.0: every churner is vocal, as before)
+    churn_silent_ticket_mult: float = 0.7  # the others go quiet: tickets x this, priority and CSAT as usual
     ticket_onboarding_mult: float = 1.6
     csat_offer_prob: float = 0.60
     csat_response_prob: float = 0.70

@@ -128,13 +128,16 @@ def truth_rows(world: World, sim: Simulation):
             "baseline_health": round(float(w.base_h[a]), 4), "final_health": round(float(sim.h_eff[a]), 4),
             "renewals_in_window": int(n_ren[a]),
             "churned": False, "churn_date": "", "churn_reason": "", "churn_behavioural": "", "churn_mode": "",
+            "churn_style": "",
             "h90_at_decision": "" if np.isnan(sim.h90_at_decision[a]) else round(float(sim.h90_at_decision[a]), 4),
         }
         if a in churn:
             i = churn[a]
             row.update(churned=True, churn_date=from_day(ch["day"][i]).isoformat(),
                        churn_reason=reasons[int(ch["reason"][i])], churn_behavioural=bool(ch["behav"][i]),
-                       churn_mode="early" if ch["early"][i] else "at_renewal")
+                       churn_mode="early" if ch["early"][i] else "at_renewal",
+                       # how a behaviour-driven churner left: vocal (tickets spike) or silent (goes quiet)
+                       churn_style=("vocal" if ch["vocal"][i] else "silent") if ch["behav"][i] else "")
         yield row
 
 

@@ -131,6 +131,9 @@ class Simulation:
         self.end_day = np.full(n, NEVER)                   # scheduled early end (ext churn)
         self.ext_pending = np.full(n, -1)
         self.churning = np.zeros(n, dtype=bool)
+        self.churn_vocal = np.zeros(n, dtype=bool)          # churning and complaining (else silent)
+        self.churn_act_f = np.ones(n)                      # activity factor while churning
+        self.churn_meet_f = np.ones(n)                     # meetings factor while churning
         self.churn_drift = np.zeros(n)
         self.h90_at_decision = np.full(n, np.nan)
         # health
@@ -257,6 +260,13 @@ class Simulation:
             self.churn_reason[dec] = np.where(ext, self.ext_pending[dec], np.where(behav, br, -1))
             self.churn_behav[dec] = behav
             self.churning[dec] = behav
+            # how loudly each churner leaves: keyed by account and contract, not by the day's draws
+            kd = self.k[dec]
+            self.churn_vocal[dec] = behav & (hunif(self.seed, "churn_vocal", dec, kd) < p.churn_vocal_share)
+            lo_a, hi_a = p.churn_activity_mult
+            self.churn_act_f[dec] = lo_a + (hi_a - lo_a) * hunif(self.seed, "churn_act_f", dec, kd)
+            lo_m, hi_m = p.churn_meeting_mult
+            self.churn_meet_f[dec] = lo_m + (hi_m - lo_m) * hunif(self.seed, "churn_meet_f", dec, kd)
             lo, hi = p.notice_days
             notice = self.cend[dec] - rng.integers(lo, hi + 1, len(dec))
             self.notice_day[dec] = np.where(churn, np.maximum(notice, t + 1), NEVER)
@@ -368,12 +378,13 @@ class Simulation:
         self.buf.add("sub_ev", acct=ch, t_us=day_us + self.bill_tod[ch], kind=SE_END,
                      ps=np.full(len(ch), -1), pe=np.full(len(ch), -1))
         self.buf.add("churn", acct=ch, day=np.full(len(ch), self.start + t), reason=self.churn_reason[ch],
-                     behav=self.churn_behav[ch], early=self.end_day[ch] == t,
+                     behav=self.churn_behav[ch], early=self.end_day[ch] == t, vocal=self.churn_vocal[ch].copy(),
                      h90=self.h90_at_decision[ch], h=self.h_eff[ch].copy())
         self.status[ch] = 2
         self.ended_rel[ch] = t
         self.renewal_opp[ch] = -1
         self.churning[ch] = False
+        self.churn_vocal[ch] = False
         # users go away
         for a in ch:
             o = self.w.slot_offset[a]
@@ -637,6 +648,8 @@ class Simulation:
         if not len(live):
             return
         h = self.h_eff[live]
+        if p.trap_login_users_apparent:
+            h = np.where(w.trap[live] == 1, p.trap_login_apparent_h, h)   # the login trap's many users log in a lot
         seats = self.seats[live]
         target = np.minimum(np.floor(seats * (p.target_util_base + p.target_util_h * h)),
                             np.ceil(seats * 1.05)).astype(np.int64)
@@ -719,7 +732,7 @@ class Simulation:
         trap1_acc = w.trap == 1
         h_act = np.where(trap1_acc, p.trap_login_apparent_h, self.h_eff)
         fa = np.maximum(0.08, 1.0 + p.p_active_h_slope * (h_act - 0.6)) * p.p_active_weekday * dayf
-        fa = fa * np.where(onboarding, 1.25, 1.0) * np.where(self.churning, 0.8, 1.0)
+        fa = fa * np.where(onboarding, 1.25, 1.0) * np.where(self.churning, self.churn_act_f, 1.0)
         acct = w.slot_acct[L]
         pa_ = fa.astype(np.float32)[acct] * w.slot_eng[L]
         act = rng.random(len(L), dtype=np.float32) < pa_
@@ -870,7 +883,8 @@ class Simulation:
         lam = (p.tickets_per_seat_year / 365 * 7 / 5.6) * self.seats[live] ** p.ticket_seat_exponent \
             * (1 + p.ticket_health_mult * (1 - h) ** 2) \
             * np.where(rel, p.release_ticket_mult, 1.0) \
-            * np.where(self.churning[live], p.ticket_churn_spike, 1.0) \
+            * np.where(self.churning[live], np.where(self.churn_vocal[live], p.ticket_churn_spike,
+                                                     p.churn_silent_ticket_mult), 1.0) \
             * np.where(onb, p.ticket_onboarding_mult, 1.0) * (0.3 if wd >= 5 else 1.0)
         k = rng.poisson(lam)
         if not k.any():
@@ -880,7 +894,7 @@ class Simulation:
         ids = self._new_ids("ticket", n)
         hh = self.h_eff[acct]
         rel = (self.release_until[acct] >= t).astype(float)
-        chg = self.churning[acct].astype(float)
+        chg = self.churn_vocal[acct].astype(float)          # silent churners: priority and CSAT as usual
         created = self._day_us(t) + self._tod(rng, acct, 3.0) + rng.integers(0, US_PER_HOUR, n)
         score = rng.normal(0, 1, n) + 1.3 * (1 - hh) + 0.8 * rel + 0.6 * chg
         prio = np.digitize(score, [0.0, 1.45, 2.35]).astype(np.int8)          # 0 low, 1 normal, 2 high, 3 urgent
@@ -943,7 +957,7 @@ class Simulation:
                              created=created, subj=subj, who=who, what=what, owner=w.csm_user[acct])
         # meetings: QBRs, check-ins, executive sponsor syncs (scheduled a week or two ahead)
         mh = sigmoid(p.meeting_h_k * (self.h_eff - p.meeting_h_mid)) * np.where(self.stress_until >= t, 0.6, 1.0) \
-            * np.where(self.churning, 0.3, 1.0)
+            * np.where(self.churning, self.churn_meet_f, 1.0)
         for mt, every, phase, seg_ok in (
                 (MT_QBR, np.array(p.qbr_every_days)[w.seg], w.qbr_phase, w.seg > 0),
                 (MT_CHECKIN, np.array(p.checkin_every_days)[w.seg], w.checkin_phase, w.seg > 0),
