@@ -20,9 +20,11 @@ Method
      what a black box reaches on the same data: the headroom, not a
      recommendation.
   5. AUC (rank-based), accuracy and balanced accuracy of the at-risk call are reported
-     on the evaluation window. The configured and calibrated scores use the
-     configured tier thresholds; the black box uses the probability cut-off
-     that maximizes balanced accuracy in the fitting window.
+     on the evaluation window. The configured score's at-risk call is the
+     backtest's (its tiers, recovery band included); the calibrated score has
+     no history, so its tiers apply the configured thresholds to each
+     snapshot alone (no recovery band); the black box uses the probability
+     cut-off that maximizes balanced accuracy in the fitting window.
 
 It reads the warehouse the project built and prints; it writes nothing.
 Paste the printed vars block into dbt_project.yml (or pass it with --vars) to

@@ -19,6 +19,17 @@ import sys
 import duckdb
 
 
+def band_note(score, tier, red_below, green_above, recovery, overridden) -> str:
+    """Why a score between the thresholds keeps a red or green tier: the recovery band."""
+    if overridden or score is None or not recovery:
+        return ""
+    if tier == "red" and score >= red_below:
+        return f" (recovery band: red until the score reaches {red_below + recovery:g})"
+    if tier == "green" and score <= green_above:
+        return f" (recovery band: green until the score falls to {green_above - recovery:g})"
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=os.environ.get("CUSTOMER_HEALTH_DB", "customer_health.duckdb"),
@@ -34,17 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     ).fetchone()[0]
     head = con.execute(
         f"select account_name, segment, scorecard, score_date, health_score, health_tier, coverage_pct, "
-        f"score_change_30d, trend, top_risk_driver, top_strength_driver, is_overridden, config_version "
+        f"score_change_30d, trend, top_risk_driver, top_strength_driver, is_overridden, config_version, "
+        f"tier_red_below, tier_green_above, tier_recovery_points "
         f"from {args.schema}.customer_health where account_id = ?", [account],
     ).fetchone()
     if head is None:
         print(f"no account {account} in {args.schema}.customer_health", file=sys.stderr)
         return 1
     (name, segment, scorecard, score_date, score, tier, coverage, change, trend, risk, strength,
-     overridden, version) = head
+     overridden, version, red_below, green_above, recovery) = head
     print(f"{name} ({account}), {segment}, scorecard {scorecard}, {score_date}")
-    print(f"score {score} -> tier {tier}; coverage {coverage}%; 30-day change {change} ({trend}); "
-          f"overridden: {overridden}; config {version}")
+    print(f"score {score} -> tier {tier}{band_note(score, tier, red_below, green_above, recovery, overridden)}; "
+          f"coverage {coverage}%; 30-day change {change} ({trend}); overridden: {overridden}; config {version}")
     print(f"top risk driver: {risk}; top strength driver: {strength}\n")
     rows = con.execute(
         f"select signal_group, signal_name, signal_status, raw_value, normalized_value, weight, "

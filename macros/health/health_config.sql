@@ -81,6 +81,7 @@
     {%- set trend_flat = var('health_trend_flat_points', none) -%}
     {%- set drivers_days = var('health_drivers_days', none) -%}
     {%- set family_weighting = var('health_family_rollup_weighting', 'arr') -%}
+    {%- set recovery = var('health_tier_recovery_points', 0) -%}
 
     {#- ---- signals ---- -#}
     {%- if raw_signals is not mapping or raw_signals | length == 0 -%}
@@ -254,6 +255,7 @@
     {%- if raw_tiers['red_below'] > raw_tiers['green_above'] -%}
         {{ customer_health.health_config_error('health_tier_thresholds', "red_below (" ~ raw_tiers['red_below'] ~ ") is above green_above (" ~ raw_tiers['green_above'] ~ "): the red and green ranges would overlap") }}
     {%- endif -%}
+    {{ customer_health._check_number('health_tier_recovery_points', recovery, 0, raw_tiers['green_above'] - raw_tiers['red_below']) }}
     {{ customer_health._check_number('health_min_coverage_pct', min_coverage, 0, 100) }}
     {{ customer_health._check_number('health_trend_flat_points', trend_flat, 0, 100) }}
     {{ customer_health._check_number('health_drivers_days', drivers_days, 1) }}
@@ -282,6 +284,7 @@
         'groups': groups,
         'scorecards': scorecards,
         'tiers': {'red_below': raw_tiers['red_below'], 'green_above': raw_tiers['green_above']},
+        'tier_recovery_points': recovery,
         'min_coverage_pct': min_coverage,
         'trend_flat_points': trend_flat,
         'windows': raw_windows,
@@ -312,5 +315,9 @@
         'min_coverage_pct': config.min_coverage_pct,
         'windows': config.windows,
     } -%}
+    {#- no recovery band tiers as before it existed, so it keeps their version -#}
+    {%- if config.tier_recovery_points %}
+        {%- do material.update({'tier_recovery_points': config.tier_recovery_points}) -%}
+    {%- endif %}
     {{ return(local_md5(tojson(material, sort_keys=true))[:12]) }}
 {% endmacro %}

@@ -96,6 +96,7 @@ final as (
         crm_users.user_name as csm_owner_name,
         {{ customer_health.health_config().tiers.red_below }} as tier_red_below,
         {{ customer_health.health_config().tiers.green_above }} as tier_green_above,
+        {{ customer_health.health_config().tier_recovery_points }} as tier_recovery_points,
         latest_scores.config_version
     from latest_scores
     inner join crm_accounts

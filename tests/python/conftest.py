@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -22,6 +22,12 @@ PROJECT_VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["va
 # Small enough for a quick suite, large enough for every code path (segments,
 # churn, traps, dirty rows).
 SMALL_WORLD_ACCOUNTS = 300
+# The small world's backtest has about a hundred churners, so its figures move by
+# several points from one seed or change to the next (at 300 accounts, seed 42:
+# AUC 0.77, balanced accuracy 0.70; at 500: 0.683). Its builds gate on 0.65 so
+# that the mechanics tests do not hinge on that noise; the field's bar (0.70) is
+# asserted on the 2,000-account demo world in test_demo_world_proof.py.
+SMALL_WORLD_GATE = {"health_backtest_min_auc": 0.65, "health_backtest_min_balanced_accuracy": 0.65}
 
 
 @dataclass
@@ -30,6 +36,8 @@ class DbtProject:
 
     db_path: Path
     work_dir: Path
+    # vars every invocation on this warehouse gets (a run's own vars win)
+    vars: dict = field(default_factory=dict)
 
     def run(self, *args: str, vars: dict | None = None, expect_success: bool = True) -> dbtRunnerResult:
         cli = [
@@ -39,6 +47,7 @@ class DbtProject:
             "--target-path", str(self.work_dir / "target"),
             "--log-path", str(self.work_dir / "logs"),
         ]
+        vars = {**self.vars, **(vars or {})}
         if vars:
             cli += ["--vars", json.dumps(vars)]
         previous = os.environ.get("CUSTOMER_HEALTH_DB")
@@ -116,7 +125,7 @@ def copy_of(world: DbtProject, tmp_path: Path, name: str) -> DbtProject:
     """A copy of a built warehouse that a test may change without touching the shared fixture."""
     work = tmp_path / name
     work.mkdir()
-    copy = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
+    copy = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work, vars=dict(world.vars))
     shutil.copy(world.db_path, copy.db_path)
     return copy
 
@@ -136,7 +145,7 @@ def generate_world(db_path: Path, *extra: str) -> subprocess.CompletedProcess:
 def dirty_world(tmp_path_factory) -> DbtProject:
     """A small demo world with injected bad rows, fully built by `dbt build`."""
     work = tmp_path_factory.mktemp("dirty_world")
-    project = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work)
+    project = DbtProject(db_path=work / "warehouse.duckdb", work_dir=work, vars=dict(SMALL_WORLD_GATE))
     generate_world(project.db_path, "--accounts", str(SMALL_WORLD_ACCOUNTS), "--dirty")
     project.run("build")
     return project

@@ -118,6 +118,16 @@ def test_a_valid_as_of_date_parses(project, as_of):
             id="unknown-family-weighting",
         ),
         pytest.param(
+            {"health_tier_recovery_points": 30},
+            ["health_tier_recovery_points", "must be <= 25"],
+            id="recovery-band-wider-than-yellow",
+        ),
+        pytest.param(
+            {"health_tier_recovery_points": -1},
+            ["health_tier_recovery_points", "must be >= 0"],
+            id="negative-recovery-band",
+        ),
+        pytest.param(
             {"health_windows": {"activity_days": 45}},
             ["health_windows.quality_days", "is missing", "restate its other keys"],
             id="partial-mapping-in-vars",
@@ -170,6 +180,10 @@ def test_config_version_follows_what_scores_not_how_it_is_described(project):
     signals["csat"]["freshness_days"] = signals["csat"]["freshness_days"] + 1
     assert compiled_config_version(project, {"health_signals": signals}) != default
     assert compiled_config_version(project, {"health_tier_thresholds": {"red_below": 45, "green_above": 75}}) != default
+    # the recovery band changes tiers, so it changes the version; without one, tiers are as before the
+    # band existed, and so is the version (ef3edd19e01c: the defaults' version before it)
+    assert compiled_config_version(project, {"health_tier_recovery_points": 2}) not in (default, "ef3edd19e01c")
+    assert compiled_config_version(project, {"health_tier_recovery_points": 0}) == "ef3edd19e01c"
 
 
 def test_duckdb_memory_limit_threads_and_checkpoint_threshold_come_from_the_profile(project, monkeypatch):

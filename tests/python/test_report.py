@@ -327,3 +327,17 @@ def test_make_demo_generates_builds_reports_then_prints_the_summary():
 
     assert step("scripts/generate_demo_world.py") < step("dbt build") < step("scripts/report.py") \
         < step("scripts/summary.py") == len(dry_run) - 1
+
+
+def test_explain_account_says_when_the_recovery_band_keeps_a_tier(dirty_world: DbtProject):
+    from explain_account import band_note
+
+    assert band_note(51.2, "red", 50, 75, 3, False) == " (recovery band: red until the score reaches 53)"
+    assert band_note(73.0, "green", 50, 75, 3, False) == " (recovery band: green until the score falls to 72)"
+    assert band_note(49.0, "red", 50, 75, 3, False) == ""          # red by the threshold itself
+    assert band_note(51.2, "red", 50, 75, 3, True) == ""           # an override decided the tier
+    assert band_note(51.2, "yellow", 50, 75, 0, False) == ""
+    account = dirty_world.scalar("select min(account_id) from main_marts.customer_health where health_score is not null")
+    output = run_script(PROJECT_DIR / "scripts" / "explain_account.py", "--db", str(dirty_world.db_path),
+                        "--account", account).stdout
+    assert re.search(r"^score [\d.]+ -> tier (green|yellow|red)( \(recovery band: .+\))?; coverage ", output, re.M), output

@@ -11,7 +11,11 @@
                      i.e. the weights renormalize over what is known
       coverage_pct   observed weight / applicable weight x 100
       health_tier    insufficient_data below the minimum coverage; else red /
-                     yellow / green by the configured thresholds
+                     yellow / green by the configured thresholds, with a
+                     recovery band (health_tier_recovery_points): a red
+                     account stays red until its score reaches red_below +
+                     the band, a green one green until it falls to
+                     green_above - the band
 -#}
 
 {{ config(
@@ -22,6 +26,9 @@
 ) }}
 
 {%- set config = customer_health.health_config() %}
+{%- set red_below = config.tiers.red_below %}
+{%- set green_above = config.tiers.green_above %}
+{%- set recovery = config.tier_recovery_points %}
 
 with normalized as (
 
@@ -155,8 +162,135 @@ tiered as (
                 and {{ name }}__weight * {{ name }}__normalized = max_weighted_points then '{{ name }}'
             {%- endfor %}
         end as top_strength_driver,
-        {{ customer_health.health_tier('health_score', 'coverage_pct') }} as health_tier
+        {{ customer_health.health_tier('health_score', 'coverage_pct') }} as threshold_tier
     from drivers
+
+),
+
+{#- each account's state on its last kept day before the recomputed ones (none on a full build) -#}
+carried_tier_states as (
+
+    {%- if is_incremental() and customer_health.incremental_first_day() is not none %}
+    select
+        account_id,
+        date_day,
+        red_state_key,
+        green_state_key
+    from {{ this }}
+    where date_day = {{ customer_health.incremental_window_start(1) }}
+    {%- else %}
+    select
+        account_id,
+        date_day,
+        cast(null as {{ dbt.type_bigint() }}) as red_state_key,
+        cast(null as {{ dbt.type_bigint() }}) as green_state_key
+    from tiered
+    where 1 = 0
+    {%- endif %}
+
+),
+
+{#-
+    The recovery band. Each day with a known tier is decisive for "red" when
+    its score is below red_below (in) or at least red_below + the band (out),
+    and likewise for "green"; a day in the band decides nothing. The key
+    2 x day number (+ 1 for in) orders the decisions, so its running maximum
+    is the latest one and its parity the state. A run of consecutive scored
+    days starts out of both (a new customer, or one back after a gap), so no
+    state crosses a gap; an incremental run continues from the carried day.
+    The running maxima take four narrow columns and are joined back: a
+    window writes its rows account by account, and this table keeps the
+    signals' day order (DECISIONS.md).
+-#}
+tier_inputs as (
+
+    select
+        tiered.account_id,
+        tiered.date_day,
+        tiered.health_score,
+        tiered.threshold_tier,
+        carried_tier_states.red_state_key as carried_red_key,
+        carried_tier_states.green_state_key as carried_green_key,
+        cast({{ dbt.datediff("cast('2000-01-01' as date)", 'tiered.date_day', 'day') }} as {{ dbt.type_bigint() }}) as day_number,
+        coalesce(
+            lag(tiered.date_day) over (partition by tiered.account_id order by tiered.date_day),
+            carried_tier_states.date_day
+        ) as previous_scored_day
+    from tiered
+    left join carried_tier_states
+        on tiered.account_id = carried_tier_states.account_id
+
+),
+
+tier_decisions as (
+
+    select
+        account_id,
+        date_day,
+        carried_red_key,
+        carried_green_key,
+        day_number,
+        case
+            when threshold_tier = 'insufficient_data' then null
+            when health_score < {{ red_below }} then 2 * day_number + 1
+            when health_score >= {{ red_below + recovery }} then 2 * day_number
+        end as red_decision_key,
+        case
+            when threshold_tier = 'insufficient_data' then null
+            when health_score > {{ green_above }} then 2 * day_number + 1
+            when health_score <= {{ green_above - recovery }} then 2 * day_number
+        end as green_decision_key,
+        previous_scored_day is null
+        or previous_scored_day <> {{ dbt.dateadd('day', -1, 'date_day') }} as starts_run
+    from tier_inputs
+
+),
+
+tier_running as (
+
+    select
+        account_id,
+        date_day,
+        carried_red_key,
+        carried_green_key,
+        max(case when starts_run then coalesce(red_decision_key, 2 * day_number) else red_decision_key end) over (
+            partition by account_id order by date_day rows between unbounded preceding and current row
+        ) as red_running_key,
+        max(case when starts_run then coalesce(green_decision_key, 2 * day_number) else green_decision_key end) over (
+            partition by account_id order by date_day rows between unbounded preceding and current row
+        ) as green_running_key
+    from tier_decisions
+
+),
+
+tier_states as (
+
+    select
+        account_id,
+        date_day,
+        greatest(coalesce(red_running_key, carried_red_key), coalesce(carried_red_key, red_running_key)) as red_state_key,
+        greatest(coalesce(green_running_key, carried_green_key), coalesce(carried_green_key, green_running_key))
+            as green_state_key
+    from tier_running
+
+),
+
+tier_banded as (
+
+    select
+        tiered.*,
+        tier_states.red_state_key,
+        tier_states.green_state_key,
+        case
+            when tiered.threshold_tier = 'insufficient_data' then 'insufficient_data'
+            when mod(tier_states.red_state_key, 2) = 1 then 'red'
+            when mod(tier_states.green_state_key, 2) = 1 then 'green'
+            else 'yellow'
+        end as health_tier
+    from tiered
+    left join tier_states
+        on tiered.account_id = tier_states.account_id
+        and tiered.date_day = tier_states.date_day
 
 ),
 
@@ -185,8 +319,10 @@ final as (
         max_weighted_points,
         top_risk_driver,
         top_strength_driver,
-        health_tier
-    from tiered
+        health_tier,
+        red_state_key,
+        green_state_key
+    from tier_banded
 
 ),
 
