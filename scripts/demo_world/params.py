@@ -49,6 +49,9 @@ class Params:
     health_sigma: float = 0.022           # daily noise
     trap_login_share: float = 0.05        # log in a lot, use nothing deep
     trap_promoter_share: float = 0.05     # NPS promoters whose usage declines
+    # CRM accounts whose product workspace id field was never filled in: their product events map to no
+    # account, so the score cannot see their usage (a data-quality gap, not a behaviour)
+    crm_workspace_missing_share: float = 0.03
     trap_login_base: float = 0.30
     trap_login_apparent_h: float = 0.80   # activity level the login trap shows
     trap_login_users_apparent: bool = True   # login trap invites users up to seats * (base + apparent h * slope),

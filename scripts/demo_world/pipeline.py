@@ -124,6 +124,7 @@ def truth_rows(world: World, sim: Simulation):
         row = {
             "account_index": a, "account_id": ids[a], "workspace_id": ws[a], "segment": SEGMENTS[w.seg[a]],
             "coverage": COVERAGE[w.seg[a]], "new_logo": bool(w.new_logo[a]),
+            "crm_workspace_missing": bool(w.crm_workspace_missing[a]),
             "first_contract_start": from_day(w.orig_start[a]).isoformat(), "trap_type": TRAPS[w.trap[a]],
             "baseline_health": round(float(w.base_h[a]), 4), "final_health": round(float(sim.h_eff[a]), 4),
             "renewals_in_window": int(n_ren[a]),

@@ -109,6 +109,7 @@ class Builder:
         self.reg("lk_acct", table(
             a=a, sf_id=acct_sf, name=np.array(w.name, dtype=object), legal_name=np.array(w.legal_name, dtype=object),
             domain=np.array(w.domain, dtype=object), ws_id=ws, seg=w.seg.astype(np.int64), region=w.region,
+            crm_ws_id=pa.array(ws.to_pylist(), mask=w.crm_workspace_missing),   # the CRM field, when filled in
             country=np.array([countries[i][0] for i in w.country], dtype=object),
             country_code=np.array([countries[i][1] for i in w.country], dtype=object),
             tz=np.array([countries[i][4] for i in w.country], dtype=object),
@@ -399,7 +400,7 @@ class Builder:
           CAST(u.id AS VARCHAR) AS owner_id, v.parent_sf AS parent_id, ts(v.created_us) AS created_date,
           ts(v.t_us) AS last_modified_date, la.last_activity_date,
           {pick(SEGMENTS, 'v.seg')} AS customer_segment_c, {pick(COVERAGE, 'v.seg')} AS cs_coverage_model_c,
-          v.ws_id AS product_workspace_id_c,
+          v.crm_ws_id AS product_workspace_id_c,
           CASE WHEN v.seats >= 0 THEN round(v.seats * v.unit_month * 12 / 100.0, 2) END AS arr_c,
           CASE WHEN v.seats >= 0 THEN CAST(v.seats AS DOUBLE) END AS licensed_seats_c,
           dt(v.cstart) AS contract_start_date_c, dt(v.cend) AS contract_end_date_c, v._ver

@@ -82,6 +82,7 @@ class World:
         stat_sd = p.health_sigma / np.sqrt(2 * p.health_theta)
         self.h0 = np.clip(self.base_h + stat_sd * hnorm(seed, "h0", a), 0.02, 0.98)
         self.promoter_t0 = (h("promoter_t0") * p.trap_promoter_start_max_day).astype(np.int64)
+        self.crm_workspace_missing = h("crm_workspace_missing") < p.crm_workspace_missing_share
 
         # ---- firmographics
         c = choice_idx(h("country"), [x[2] for x in N.COUNTRIES])

@@ -26,8 +26,8 @@ def test_the_demo_world_meets_the_fields_bar(demo_world: DbtProject):
         "select evaluations, churners, auc, balanced_accuracy, churn_rate_green, churn_rate_yellow, churn_rate_red "
         "from main_marts.customer_health_backtest where scope = 'overall'"
     )
-    # seed 42 (2026-11-29): 5,336 evaluations, 777 churners, AUC 0.789, balanced accuracy 0.721, churn rate
-    # green 3.9% / yellow 10.0% / red 34.8%
+    # seed 42 (2026-11-29): 5,336 evaluations, 777 churners, AUC 0.781, balanced accuracy 0.714, churn rate
+    # green 4.1% / yellow 10.0% / red 34.7%
     assert evaluations >= 4000 and churners >= 500, (evaluations, churners)
     assert PROJECT_VARS["health_backtest_min_auc"] <= auc < 0.95, auc
     assert PROJECT_VARS["health_backtest_min_balanced_accuracy"] <= balanced < 0.95, balanced

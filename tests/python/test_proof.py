@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import PROJECT_DIR, SMALL_WORLD_GATE, DbtProject, copy_of
+from conftest import PROJECT_DIR, PROJECT_VARS, SMALL_WORLD_GATE, DbtProject, copy_of
 from gate_report import explain
 
 HISTORY_COLUMNS = (
@@ -123,6 +123,24 @@ def test_the_trend_check_fails_when_the_current_trend_disagrees_with_history(
     copy.execute(f"update main_marts.customer_health set {tamper} where account_id = ?", [account_id])
     result = copy.run("test", "--select", "assert_customer_health_trend_matches_history", expect_success=False)
     assert not result.success
+
+
+def test_an_account_whose_product_data_cannot_be_mapped_is_insufficient_data_not_red(dirty_world: DbtProject):
+    """Missing is not bad: without its workspace id in the CRM an account's usage is unknown, not zero."""
+    rows = dirty_world.query(
+        "select health.health_tier, health.coverage_pct from main_marts.customer_health as health "
+        "inner join main_staging.stg_salesforce__accounts as accounts on health.account_id = accounts.account_id "
+        "where accounts.product_workspace_id is null"
+    )
+    assert len(rows) >= 3, "the small world has accounts without a workspace id"
+    assert {tier for tier, _ in rows} == {"insufficient_data"}, rows
+    assert all(coverage < PROJECT_VARS["health_min_coverage_pct"] for _, coverage in rows)
+    statuses = dirty_world.query(
+        "select distinct drivers.signal_status from main_marts.customer_health_drivers as drivers "
+        "inner join main_staging.stg_salesforce__accounts as accounts on drivers.account_id = accounts.account_id "
+        "where accounts.product_workspace_id is null and drivers.signal_name = 'active_user_ratio'"
+    )
+    assert statuses == [("missing",)], statuses
 
 
 def test_backtest_overall_row_and_metrics(dirty_world: DbtProject):

@@ -118,7 +118,9 @@ scored as (
 
     select
         totals.*,
-        cast(case when observed_weight > 0 then weighted_points / observed_weight end as {{ customer_health.type_double() }}) as health_score,
+        {#- a weighted mean of 0-100 values; the clamp only undoes floating-point rounding (100.00000000000001) -#}
+        cast(case when observed_weight > 0 then least(100.0, greatest(0.0, weighted_points / observed_weight)) end
+            as {{ customer_health.type_double() }}) as health_score,
         cast(case when applicable_weight > 0 then 100.0 * observed_weight / applicable_weight else 0 end as {{ customer_health.type_double() }}) as coverage_pct
     from totals
 
