@@ -66,8 +66,9 @@ def explain(run_results: dict, db_path: Path, schema_prefix: str = "main") -> li
             column, label, var = GATES[name]
             minimum = minimum_in(names[name].get("compiled_code"), column)
             value = overall.get(column)
+            shown = "none (no churners or no renewals to compare)" if value is None else f"{value:.3f}"
             lines.append(
-                f"  Backtest gate: {label} {value:.3f} is below the minimum {minimum} ({var}), "
+                f"  Backtest gate: {label} {shown} is below the minimum {minimum} ({var}), "
                 f"over {overall.get('evaluations')} evaluations ({overall.get('churners')} churners)."
             )
         elif name == "backtest_gate_tiers_monotonic" and overall is not None:
