@@ -314,8 +314,12 @@ BAD_ROW_CHECKS = {
     "stripe customer without crm key": "SELECT count(*) FROM raw_stripe.customer WHERE json_valid(metadata) "
                                        "AND json_extract_string(metadata, '$.salesforce_account_id') IS NULL",
     "organization without external id": "SELECT count(*) FROM raw_zendesk.organization WHERE external_id IS NULL",
-    "unknown workspace": "SELECT count(*) FROM raw_segment.groups WHERE group_id NOT IN "
-                         "(SELECT product_workspace_id_c FROM raw_salesforce.account WHERE product_workspace_id_c IS NOT NULL)",
+    # a known user's group call to a workspace no CRM account claims (a trial workspace); the workspaces of the
+    # accounts whose CRM field was never filled in are unclaimed too, but none of their users is known elsewhere
+    "unknown workspace": "WITH claimed AS (SELECT product_workspace_id_c AS ws FROM raw_salesforce.account "
+                         "WHERE product_workspace_id_c IS NOT NULL) "
+                         "SELECT count(*) FROM raw_segment.groups WHERE group_id NOT IN (SELECT ws FROM claimed) "
+                         "AND user_id IN (SELECT user_id FROM raw_segment.groups WHERE group_id IN (SELECT ws FROM claimed))",
     "unknown respondent": "SELECT count(*) FROM raw_survey.nps_responses WHERE email NOT IN "
                           "(SELECT email FROM raw_salesforce.contact UNION SELECT email FROM raw_segment.identifies)",
 }
