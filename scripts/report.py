@@ -156,11 +156,7 @@ def load_thresholds(wh: Warehouse) -> dict:
     return {"red_below": 50.0, "green_above": 75.0}
 
 
-def current_config_version(wh: Warehouse) -> str | None:
-    return wh.rows(f"select max(config_version) as v from {wh.mart('customer_health')}")[0]["v"]
-
-
-def load_tier_mix(wh: Warehouse) -> list[dict]:
+def load_tier_mix(wh: Warehouse, config_version: str | None) -> list[dict]:
     """Share of accounts per tier on the last scored day of each week, under the current configuration."""
     if not wh.has(wh.marts, "customer_health_history"):
         return []
@@ -195,7 +191,7 @@ def load_tier_mix(wh: Warehouse) -> list[dict]:
         from tier_counts
         order by score_date, health_tier
         """,
-        [current_config_version(wh)],
+        [config_version],
     )
     weeks: dict[str, dict] = {}
     for row in rows:
@@ -381,7 +377,7 @@ def pick_account(wh: Warehouse) -> str | None:
     return rows[0]["account_id"] if rows else None
 
 
-def load_account(wh: Warehouse, account_id: str) -> dict:
+def load_account(wh: Warehouse, account_id: str, config_version: str | None) -> dict:
     info = wh.rows(
         f"""
         select account_id, account_name, segment, scorecard, health_score, health_tier,
@@ -403,7 +399,7 @@ def load_account(wh: Warehouse, account_id: str) -> dict:
             where account_id = ? and config_version = ?
             order by score_date
             """,
-            [account_id, current_config_version(wh)],
+            [account_id, config_version],
         )
     account["drivers"] = []
     account["drivers_date"] = None
@@ -435,13 +431,14 @@ def collect(db_path: Path, schema_prefix: str, account_id: str | None) -> dict:
             )
         backtest = load_backtest_overall(wh)
         chosen = account_id or pick_account(wh)
+        header = load_header(wh)       # its config_version is the current one: the charts read its history
         return {
             "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "warehouse": str(db_path),
             "tier_colours": TIER_COLOURS,
             "thresholds": load_thresholds(wh),
-            "header": load_header(wh),
-            "tier_mix": load_tier_mix(wh),
+            "header": header,
+            "tier_mix": load_tier_mix(wh, header["config_version"]),
             "score_distribution": load_score_distribution(wh),
             "backtest": backtest,
             "churn_by_decile": load_churn_by_decile(wh, backtest),
@@ -449,7 +446,7 @@ def collect(db_path: Path, schema_prefix: str, account_id: str | None) -> dict:
             "has_alerts": wh.has(wh.marts, "customer_health_alerts"),
             "families": load_families(wh),
             "has_families": wh.has(wh.marts, "customer_health_account_families"),
-            "account": load_account(wh, chosen) if chosen else None,
+            "account": load_account(wh, chosen, header["config_version"]) if chosen else None,
             "sync": load_sync_status(wh),
         }
     finally:
